@@ -1,0 +1,169 @@
+/*
+  smoothnmf: regularized nonnegative matrix factorization of hyperspectral maps,
+  X (n channels x p pixels) ~ G W H, distributed over MPI ranks with PETSc.
+
+  The object follows the PETSc/SLEPc manner:
+
+    NMF nmf;
+    NMFCreate(comm, &nmf);
+    NMFSetData(nmf, da, X);          X: a Vec on a DMDA with n channels per pixel
+    NMFSetFromOptions(nmf);          -nmf_n_components, -nmf_lambda_L, ...
+    NMFSolve(nmf);
+    NMFGetW(nmf, ...); NMFGetH(nmf, &H); NMFGetLosses(nmf, ...);
+    NMFDestroy(&nmf);
+
+  The algorithm is espm's SmoothNMF (see README.md and the project's algorithm
+  notes). Every function returns a PetscErrorCode; call it inside PetscCall().
+*/
+#ifndef SMOOTHNMF_H
+#define SMOOTHNMF_H
+
+#include <petscdmda.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct _p_NMF *NMF;
+
+/* Algorithms of the H step (only log_surrogate is implemented so far). */
+typedef enum { NMF_ALGO_LOG_SURROGATE = 0, NMF_ALGO_L2_SURROGATE = 1, NMF_ALGO_PROJECTED_GRADIENT = 2 } NMFAlgo;
+extern const char *const NMFAlgos[];
+
+/* Initializations: NMF_INIT_DEFAULT is espm's None (nndsvda when k <= min(n, p), else random). */
+typedef enum { NMF_INIT_DEFAULT = 0, NMF_INIT_RANDOM, NMF_INIT_NNDSVD, NMF_INIT_NNDSVDA, NMF_INIT_NNDSVDAR, NMF_INIT_CUSTOM } NMFInitType;
+extern const char *const NMFInitTypes[];
+
+/* Why the iteration stopped; the names are espm's stop reasons. */
+typedef enum {
+  NMF_DIVERGED_NEGATIVE_DECREASE = -2, /* "negative_decrease" */
+  NMF_DIVERGED_NAN               = -1, /* "nan" */
+  NMF_CONVERGED_ITERATING        = 0,
+  NMF_CONVERGED_REL_CHANGE_WH    = 1, /* "rel_change_WH" */
+  NMF_CONVERGED_REL_CHANGE_LOSS  = 2, /* "rel_change_loss" */
+  NMF_CONVERGED_MAX_ITER         = 3  /* "max_iter" */
+} NMFConvergedReason;
+
+/* Columns of the losses table, in espm's get_losses() order. */
+#define NMF_LOSS_COLUMNS 7
+extern const char *const NMFLossNames[NMF_LOSS_COLUMNS];
+
+/* ---------------------------------------------------------------- create / destroy */
+
+/*@ NMFCreate - creates the solver object.  Collective.
+  Input:  comm - the communicator holding the pixels
+  Output: nmf  - the new object, with espm's default parameters @*/
+PetscErrorCode NMFCreate(MPI_Comm comm, NMF *nmf);
+
+/*@ NMFDestroy - frees the object and everything it holds.  Collective. @*/
+PetscErrorCode NMFDestroy(NMF *nmf);
+
+/*@ NMFSetOptionsPrefix - prefix for this object's options, before "nmf_" (e.g. "app_"). Logically collective. @*/
+PetscErrorCode NMFSetOptionsPrefix(NMF nmf, const char prefix[]);
+
+/*@ NMFSetFromOptions - reads every -nmf_ option (see NMFView and -help) and calls the setters.  Collective.
+  Options: -nmf_n_components -nmf_algo -nmf_lambda_L -nmf_mu -nmf_epsilon_reg -nmf_force_simplex
+           -nmf_dicotomy_tol -nmf_gamma -nmf_linesearch -nmf_l2 -nmf_normalize -nmf_no_stop_criterion
+           -nmf_debug -nmf_init -nmf_tol -nmf_max_iter -nmf_random_state -nmf_log_shift
+           -nmf_eval_print -nmf_verbose -nmf_view @*/
+PetscErrorCode NMFSetFromOptions(NMF nmf);
+
+/*@ NMFView - prints the parameters and, after a solve, the result summary.  Collective. @*/
+PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
+
+/* ---------------------------------------------------------------- data and layout */
+
+/*@ NMFCreateDataDM - creates the pixel distribution of a map.  Collective.
+  Input:  comm   - communicator
+          n      - number of channels (degrees of freedom per pixel)
+          ny, nx - image shape; with ny = 0 the map has no image shape and nx is the number of
+                   pixels p (a 1-D partition)
+          ly, lx - optional ownership: pixel rows / columns (or pixels, 1-D: lx) per rank, or NULL
+  Output: da     - a DMDA (2-D over the image, stencil width 1, or 1-D) with n dof per pixel.
+  Options: -da_processors_x, -da_processors_y choose the rank grid. @*/
+PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, const PetscInt ly[], const PetscInt lx[], DM *da);
+
+/*@ NMFSetData - gives the map X to the solver.  Collective.
+  Input: da - a DMDA from NMFCreateDataDM (2-D: the image shape is the DMDA's; 1-D: no shape)
+         X  - a global vector of da: each owned pixel holds its n channels, contiguous
+  The solver keeps a reference; X is modified in place by the data preparation
+  (zero rows/columns replaced by log_shift, normalization).  Its object name, if any,
+  is used in error messages. @*/
+PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X);
+
+/*@ NMFGetAbundanceDM - the DMDA of H (k dof per pixel, same ownership as X).  Not collective
+    after the first call. Valid after NMFSetData and once n_components is set. @*/
+PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH);
+
+/*@ NMFSetG - a known G (n x m, row-major, replicated on every rank); NULL means identity.  Logically collective. @*/
+PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[]);
+
+/*@ NMFSetInitialW - initial W (m x k, row-major, same on every rank). Logically collective. @*/
+PetscErrorCode NMFSetInitialW(NMF nmf, PetscInt m, PetscInt k, const PetscReal W[]);
+/*@ NMFSetInitialH - initial H as a global vector of the abundance DM (k values per pixel).  Collective. @*/
+PetscErrorCode NMFSetInitialH(NMF nmf, Vec H);
+/*@ NMFSetFixedW - mask (m x k, row-major): entries >= 0 are held at that value. Logically collective. @*/
+PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mask[]);
+/*@ NMFSetFixedH - mask as a vector of the abundance DM: entries >= 0 are held.  Collective. @*/
+PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask);
+
+/* ---------------------------------------------------------------- parameters (espm's names) */
+PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k);
+PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k);
+PetscErrorCode NMFSetAlgo(NMF nmf, NMFAlgo algo);
+PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L);
+/*@ NMFSetMu - the log sparsity weight: nmu = 1 (scalar) or nmu = k (one per component). @*/
+PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[]);
+PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg);
+PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex);
+PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol);
+/*@ NMFSetGamma - the step parameter gamma (sigma_L, default 8). @*/
+PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma);
+PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch);
+PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2);
+PetscErrorCode NMFSetNormalize(NMF nmf, PetscBool normalize);
+PetscErrorCode NMFSetNoStopCriterion(NMF nmf, PetscBool no_stop_criterion);
+PetscErrorCode NMFSetInitType(NMF nmf, NMFInitType init);
+PetscErrorCode NMFSetTolerance(NMF nmf, PetscReal tol);
+PetscErrorCode NMFSetMaxIter(NMF nmf, PetscInt max_iter);
+/*@ NMFSetRandomState - seed of the random initializations; draws are keyed by the seed and the
+    global index of each entry, so results do not depend on the number of ranks. @*/
+PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed);
+PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift);
+PetscErrorCode NMFSetEvalPrint(NMF nmf, PetscInt eval_print);
+PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose);
+
+/* ---------------------------------------------------------------- solve and results */
+
+/*@ NMFSetUp - checks the parameters against the data, prepares X and initializes W, H.  Collective.
+    Called by NMFSolve when needed. @*/
+PetscErrorCode NMFSetUp(NMF nmf);
+/*@ NMFSolve - runs the iterations until a stopping rule holds.  Collective. @*/
+PetscErrorCode NMFSolve(NMF nmf);
+
+/*@ NMFGetW - W (m x k, row-major, replicated, already divided by the normalization factor). Not collective.
+    The array belongs to the object. @*/
+PetscErrorCode NMFGetW(NMF nmf, PetscInt *m, PetscInt *k, const PetscReal **W);
+/*@ NMFGetGW - D = G W (n x k, row-major, replicated): the component spectra. Not collective. @*/
+PetscErrorCode NMFGetGW(NMF nmf, PetscInt *n, PetscInt *k, const PetscReal **GW);
+/*@ NMFGetH - H as a global vector of the abundance DM (k values per pixel). Not collective; do not destroy. @*/
+PetscErrorCode NMFGetH(NMF nmf, Vec *H);
+/*@ NMFGetLosses - the per-iteration table: ncolumns columns of n_iter values, column j at
+    table[j*n_iter + i], named NMFLossNames[j]. Not collective. @*/
+PetscErrorCode NMFGetLosses(NMF nmf, PetscInt *n_iter, PetscInt *ncolumns, const PetscReal **table);
+PetscErrorCode NMFGetIterationNumber(NMF nmf, PetscInt *n_iter);
+PetscErrorCode NMFGetConvergedReason(NMF nmf, NMFConvergedReason *reason);
+/*@ NMFConvergedReasonName - espm's stop_reason string for a reason. @*/
+const char *NMFConvergedReasonName(NMFConvergedReason reason);
+/*@ NMFGetConstKL - the constant of the KL loss, computed on the prepared X. @*/
+PetscErrorCode NMFGetConstKL(NMF nmf, PetscReal *const_KL);
+PetscErrorCode NMFGetReconstructionError(NMF nmf, PetscReal *err);
+/*@ NMFGetTimes - seconds spent in set-up (preparation and initialization) and in the iterations. @*/
+PetscErrorCode NMFGetTimes(NMF nmf, PetscReal *init_seconds, PetscReal *fit_seconds);
+/*@ NMFGetRandomState - the seed actually used (drawn by rank 0 when none was set). @*/
+PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

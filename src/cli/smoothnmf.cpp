@@ -1,0 +1,239 @@
+/* smoothnmf: the MPI program, a thin front end over the NMF object and the HDF5 I/O.
+
+     mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-nmf_OPTION VALUE ...] [PETSc options]
+*/
+#include <smoothnmf.h>
+#include <smoothnmf_io.h>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+static const char help[] = "smoothnmf: regularized NMF (espm's SmoothNMF) of hyperspectral maps, distributed with MPI.\n"
+                           "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-nmf_OPTION VALUE ...]\n\n";
+
+/* ---------------------------------------------------------------- one-line errors */
+
+static int local_error = 0; /* an error raised on a sub-communicator: other ranks may be waiting */
+
+static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PetscMPIInt rank = 0, size = 1, wsize = 1, wrank = 0;
+  const char *text = mess;
+
+  if (p != PETSC_ERROR_INITIAL) return n;
+  if (!text || !text[0] || !strcmp(text, " ")) PetscErrorMessage(n, &text, NULL);
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_size(PETSC_COMM_WORLD, &wsize);
+  MPI_Comm_rank(PETSC_COMM_WORLD, &wrank);
+  if (size < wsize) {
+    local_error = 1;
+    fprintf(stderr, "smoothnmf: error (rank %d): %s\n", wrank, text);
+  } else if (rank == 0) fprintf(stderr, "smoothnmf: error: %s\n", text);
+  fflush(stderr);
+  return n;
+}
+
+/* ---------------------------------------------------------------- options of the program */
+
+struct ProgramOptions {
+  char      input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "";
+  char      shape[256] = "", layout[64] = "pixels_first";
+  char      init_W[PETSC_MAX_PATH_LEN] = "", init_H[PETSC_MAX_PATH_LEN] = "", G[PETSC_MAX_PATH_LEN] = "";
+  char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
+  char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "";
+  PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_shape = PETSC_FALSE;
+};
+
+static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
+{
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "smoothnmf program options", "smoothnmf");
+  PetscCall(PetscOptionsString("-i", "input map FILE[:DATASET]: (ny, nx, channels) or (pixels, channels)", "", o->input, o->input, sizeof(o->input), &o->has_input));
+  PetscCall(PetscOptionsString("-o", "output HDF5 result file", "", o->output, o->output, sizeof(o->output), &o->has_output));
+  PetscCall(PetscOptionsString("-nmf_shape_2d", "image shape ny,nx, or none (default: from a 3-D input)", "", o->shape, o->shape, sizeof(o->shape), &o->has_shape));
+  PetscCall(PetscOptionsString("-nmf_layout", "pixels_first: (pixels..., channels) datasets", "", o->layout, o->layout, sizeof(o->layout), NULL));
+  PetscCall(PetscOptionsString("-nmf_G", "known G, FILE:DATASET of shape (channels, m)", "", o->G, o->G, sizeof(o->G), NULL));
+  PetscCall(PetscOptionsString("-nmf_init_W", "initial W, FILE:DATASET of shape (m, k); implies custom", "", o->init_W, o->init_W, sizeof(o->init_W), NULL));
+  PetscCall(PetscOptionsString("-nmf_init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
+  PetscCall(PetscOptionsString("-nmf_fixed_W", "mask of W, FILE:DATASET: entries >= 0 are held", "", o->fixed_W, o->fixed_W, sizeof(o->fixed_W), NULL));
+  PetscCall(PetscOptionsString("-nmf_fixed_H", "mask of H, FILE:DATASET: entries >= 0 are held", "", o->fixed_H, o->fixed_H, sizeof(o->fixed_H), NULL));
+  PetscCall(PetscOptionsString("-nmf_true_D", "ground-truth spectra FILE:DATASET (not available yet)", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
+  PetscCall(PetscOptionsString("-nmf_true_H", "ground-truth maps FILE:DATASET (not available yet)", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* An -nmf_ option nobody read is a typo: refuse it rather than run with a default. */
+static PetscErrorCode RefuseUnknownOptions(MPI_Comm comm)
+{
+  PetscInt n;
+  char   **names, **values;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  std::string bad;
+  for (PetscInt i = 0; i < n; i++)
+    if (!strncmp(names[i], "nmf_", 4) && bad.empty()) bad = names[i];
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(bad.empty(), comm, PETSC_ERR_ARG_WRONG, "unknown option -%s (see -help for the -nmf_ options)", bad.c_str());
+  PetscFunctionReturn(0);
+}
+
+/* The image shape: from a 3-D map, or -nmf_shape_2d ny,nx for a 2-D one; "none" drops it. */
+static PetscErrorCode ResolveShape(MPI_Comm comm, const ProgramOptions &o, PetscInt nd, const PetscInt dims[], PetscInt *ny, PetscInt *nx, PetscInt *n)
+{
+  PetscFunctionBegin;
+  const PetscInt p = nd == 3 ? dims[0] * dims[1] : dims[0];
+  *n               = dims[nd - 1];
+  *ny              = nd == 3 ? dims[0] : 0;
+  *nx              = nd == 3 ? dims[1] : p;
+  if (!o.has_shape) PetscFunctionReturn(0);
+  if (!strcmp(o.shape, "none")) {
+    *ny = 0;
+    *nx = p;
+    PetscFunctionReturn(0);
+  }
+  long long a = -1, b = -1;
+  char      extra;
+  PetscCheck(sscanf(o.shape, "%lld,%lld%c", &a, &b, &extra) == 2, comm, PETSC_ERR_ARG_WRONG, "-nmf_shape_2d '%s': expected ny,nx (two integers) or none", o.shape);
+  PetscCheck(a >= 2 && b >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-nmf_shape_2d %lld,%lld: both sides must be at least 2", a, b);
+  PetscCheck(a * b == p, comm, PETSC_ERR_ARG_SIZ, "-nmf_shape_2d %lld,%lld has %lld pixels but the map has %" PetscInt_FMT, a, b, a * b, p);
+  PetscCheck(nd == 2 || (a == dims[0] && b == dims[1]), comm, PETSC_ERR_ARG_SIZ, "-nmf_shape_2d %lld,%lld does not match the map's image shape (%" PetscInt_FMT ", %" PetscInt_FMT ")", a, b, dims[0], dims[1]);
+  *ny = (PetscInt)a;
+  *nx = (PetscInt)b;
+  PetscFunctionReturn(0);
+}
+
+/* The output must be creatable before hours are spent computing it. */
+static PetscErrorCode CheckOutputWritable(MPI_Comm comm, const char path[])
+{
+  PetscMPIInt rank;
+  int         ok = 1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    std::string p(path), dir = ".";
+    size_t      slash = p.rfind('/');
+    if (slash != std::string::npos) dir = slash == 0 ? "/" : p.substr(0, slash);
+    ok = access(dir.c_str(), W_OK) == 0;
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "cannot write the output '%s': its directory does not exist or is not writable", path);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LoadReplicated(NMF nmf, MPI_Comm comm, const char spec[], PetscInt rows, PetscInt cols, const char *what, PetscErrorCode (*setter)(NMF, PetscInt, PetscInt, const PetscReal[]))
+{
+  PetscInt   r, c;
+  PetscReal *v;
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOReadMatrix(comm, spec, &r, &c, &v));
+  if (r != rows || c != cols) PetscCall(PetscFree(v));
+  PetscCheck(r == rows && c == cols, comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape (%" PetscInt_FMT ", %" PetscInt_FMT "), expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, r, c, rows, cols);
+  PetscCall(setter(nmf, r, c, v));
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], PetscErrorCode (*setter)(NMF, Vec))
+{
+  DM  daH;
+  Vec v;
+
+  PetscFunctionBegin;
+  PetscCall(NMFGetAbundanceDM(nmf, &daH));
+  PetscCall(DMCreateGlobalVector(daH, &v));
+  PetscCall(NMFIOReadAbundance(nmf, spec, v));
+  PetscCall(setter(nmf, v));
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Run(MPI_Comm comm)
+{
+  ProgramOptions o;
+  PetscBool      help;
+  NMF            nmf;
+  DM             da;
+  Vec            X;
+  PetscInt       nd, dims[3], ny, nx, n, k;
+  char           dset[256];
+
+  PetscFunctionBegin;
+  PetscCall(ReadProgramOptions(comm, &o));
+  PetscCall(NMFCreate(comm, &nmf));
+  PetscCall(NMFSetFromOptions(nmf));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) {
+    PetscCall(NMFDestroy(&nmf));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(RefuseUnknownOptions(comm));
+  PetscCheck(o.has_input && o.input[0], comm, PETSC_ERR_ARG_WRONG, "no input map: give -i FILE[:DATASET] (see -help)");
+  PetscCheck(o.has_output && o.output[0], comm, PETSC_ERR_ARG_WRONG, "no output file: give -o OUTPUT.h5 (see -help)");
+  PetscCheck(!strcmp(o.layout, "pixels_first"), comm, PETSC_ERR_SUP, "-nmf_layout %s is not available yet: only pixels_first ((ny, nx, channels) or (pixels, channels))", o.layout);
+  PetscCheck(!o.true_D[0] && !o.true_H[0], comm, PETSC_ERR_SUP, "-nmf_true_D / -nmf_true_H (ground-truth metrics) are not available yet");
+  PetscCall(CheckOutputWritable(comm, o.output));
+
+  /* the map, each rank reading its own block */
+  double t0 = MPI_Wtime();
+  PetscCall(NMFIOGetMapShape(comm, o.input, &nd, dims, dset));
+  PetscCall(ResolveShape(comm, o, nd, dims, &ny, &nx, &n));
+  PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
+  PetscCall(DMCreateGlobalVector(da, &X));
+  PetscCall(PetscObjectSetName((PetscObject)X, o.input));
+  PetscCall(NMFIOReadMap(comm, o.input, da, X));
+  const double read_seconds = MPI_Wtime() - t0;
+  PetscCall(NMFSetData(nmf, da, X));
+  PetscCall(NMFGetNComponents(nmf, &k));
+
+  /* known G, initial values, masks */
+  PetscInt m = n;
+  if (o.G[0]) {
+    PetscInt   r, c;
+    PetscReal *g;
+    PetscCall(NMFIOReadMatrix(comm, o.G, &r, &c, &g));
+    if (r != n) PetscCall(PetscFree(g));
+    PetscCheck(r == n, comm, PETSC_ERR_ARG_SIZ, "G '%s' has %" PetscInt_FMT " rows but the map has %" PetscInt_FMT " channels", o.G, r, n);
+    PetscErrorCode ierr = NMFSetG(nmf, r, c, g);
+    PetscCall(PetscFree(g));
+    PetscCall(ierr);
+    m = c;
+  }
+  if (o.init_W[0]) PetscCall(LoadReplicated(nmf, comm, o.init_W, m, k, "the initial W", NMFSetInitialW));
+  if (o.init_H[0]) PetscCall(LoadAbundance(nmf, o.init_H, NMFSetInitialH));
+  if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
+  if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, NMFSetFixedH));
+  if (o.init_W[0] || o.init_H[0]) PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
+  else {
+    NMFInitType init;
+    PetscCall(PetscOptionsGetEnum(NULL, NULL, "-nmf_init", NMFInitTypes, (PetscEnum *)&init, &help));
+    PetscCheck(!help || init != NMF_INIT_CUSTOM, comm, PETSC_ERR_ARG_WRONG, "-nmf_init custom needs -nmf_init_W and/or -nmf_init_H");
+  }
+
+  PetscCall(NMFSolve(nmf));
+  PetscCall(NMFIOWriteResult(nmf, o.output, o.input, read_seconds));
+  PetscCall(NMFDestroy(&nmf));
+  PetscCall(VecDestroy(&X));
+  PetscCall(DMDestroy(&da));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscErrorCode ierr;
+
+  ierr = PetscInitialize(&argc, &argv, NULL, help);
+  if (ierr) return 1;
+  PetscPushErrorHandler(OneLineErrorHandler, NULL);
+  ierr = Run(PETSC_COMM_WORLD);
+  if (ierr && local_error) MPI_Abort(PETSC_COMM_WORLD, 2); /* other ranks may be blocked in a collective */
+  PetscPopErrorHandler();
+  PetscOptionsSetValue(NULL, "-options_left", "0");
+  PetscFinalize();
+  return ierr ? 1 : 0;
+}

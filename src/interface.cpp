@@ -1,0 +1,453 @@
+/* The NMF object: creation, setters (where every parameter is validated), getters, view. */
+#include "nmf_impl.h"
+
+const char *const NMFAlgos[]     = {"log_surrogate", "l2_surrogate", "projected_gradient", "NMFAlgo", "NMF_ALGO_", nullptr};
+const char *const NMFInitTypes[] = {"default", "random", "nndsvd", "nndsvda", "nndsvdar", "custom", "NMFInitType", "NMF_INIT_", nullptr};
+const char *const NMFLossNames[NMF_LOSS_COLUMNS] = {"full_loss", "KL_div_loss", "log_reg_loss", "Lapl_reg_loss", "gamma", "rel_W", "rel_H"};
+
+const char *NMFConvergedReasonName(NMFConvergedReason reason)
+{
+  switch (reason) {
+  case NMF_CONVERGED_MAX_ITER: return "max_iter";
+  case NMF_CONVERGED_REL_CHANGE_WH: return "rel_change_WH";
+  case NMF_CONVERGED_REL_CHANGE_LOSS: return "rel_change_loss";
+  case NMF_DIVERGED_NAN: return "nan";
+  case NMF_DIVERGED_NEGATIVE_DECREASE: return "negative_decrease";
+  default: return "iterating";
+  }
+}
+
+PetscErrorCode NMFCreate(MPI_Comm comm, NMF *nmf)
+{
+  PetscFunctionBegin;
+  *nmf         = new _p_NMF;
+  (*nmf)->comm = comm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFDestroy(NMF *nmf)
+{
+  PetscFunctionBegin;
+  if (!nmf || !*nmf) PetscFunctionReturn(0);
+  NMF s = *nmf;
+  PetscCall(VecDestroy(&s->X));
+  PetscCall(DMDestroy(&s->daX));
+  PetscCall(VecDestroy(&s->H_init));
+  PetscCall(VecDestroy(&s->fixed_H));
+  PetscCall(VecDestroy(&s->H));
+  PetscCall(VecDestroy(&s->H_new));
+  PetscCall(VecDestroy(&s->H_local));
+  PetscCall(DMDestroy(&s->daH));
+  delete s;
+  *nmf = nullptr;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetOptionsPrefix(NMF nmf, const char prefix[])
+{
+  PetscFunctionBegin;
+  nmf->prefix = prefix ? prefix : "";
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ data */
+
+PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
+{
+  PetscInt dim, dof, M, N, sw;
+
+  PetscFunctionBegin;
+  PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetData must come before NMFSetUp/NMFSolve");
+  PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, &dof, &sw, NULL, NULL, NULL, NULL));
+  PetscCheck(dim == 1 || dim == 2, nmf->comm, PETSC_ERR_ARG_WRONG, "the data DMDA must be 1-D (pixels) or 2-D (image), not %" PetscInt_FMT "-D", dim);
+  PetscCall(PetscObjectReference((PetscObject)da));
+  PetscCall(PetscObjectReference((PetscObject)X));
+  PetscCall(VecDestroy(&nmf->X));
+  PetscCall(DMDestroy(&nmf->daX));
+  nmf->daX       = da;
+  nmf->X         = X;
+  nmf->n         = dof;
+  nmf->has_shape = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
+  if (dim == 2) {
+    PetscCheck(M > 1 && N > 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2 for the Laplacian", N, M);
+    nmf->nx = M;
+    nmf->ny = N;
+    nmf->p  = M * N;
+    PetscCall(DMDAGetCorners(da, &nmf->xs, &nmf->ys, NULL, &nmf->xm, &nmf->ym, NULL));
+  } else {
+    nmf->nx = M;
+    nmf->ny = 0;
+    nmf->p  = M;
+    PetscCall(DMDAGetCorners(da, &nmf->xs, NULL, NULL, &nmf->xm, NULL, NULL));
+    nmf->ys = 0;
+    nmf->ym = 1;
+  }
+  nmf->p_local = nmf->xm * nmf->ym;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH)
+{
+  PetscFunctionBegin;
+  PetscCheck(nmf->daX, nmf->comm, PETSC_ERR_ORDER, "call NMFSetData before NMFGetAbundanceDM");
+  if (!nmf->daH) PetscCall(NMFCreateAbundanceDM_Private(nmf));
+  *daH = nmf->daH;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckFinite(MPI_Comm comm, PetscInt len, const PetscReal a[], const char *what)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < len; i++) PetscCheck(PetscIsNormalReal(a[i]) || a[i] == 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has a non-finite value at entry %" PetscInt_FMT, what, i);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[])
+{
+  PetscFunctionBegin;
+  if (!G) {
+    nmf->G.clear();
+    nmf->m = 0;
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(n > 0 && m > 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "G has shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sizes must be positive", n, m);
+  PetscCall(CheckFinite(nmf->comm, n * m, G, "G"));
+  for (PetscInt i = 0; i < n * m; i++) PetscCheck(G[i] >= 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "G has a negative value %g at row %" PetscInt_FMT ", column %" PetscInt_FMT ": G must be >= 0", (double)G[i], i / m, i % m);
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal s = 0;
+    for (PetscInt j = 0; j < m; j++) s += G[i * m + j];
+    PetscCheck(s > 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "G has an all-zero row %" PetscInt_FMT ": G W H would be zero in that channel (the KL loss is undefined)", i);
+  }
+  nmf->G.assign(G, G + n * m);
+  nmf->m = m;
+  PetscCheck(nmf->n == 0 || nmf->n == n, nmf->comm, PETSC_ERR_ARG_SIZ, "G has %" PetscInt_FMT " rows but the data has %" PetscInt_FMT " channels", n, nmf->n);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetReplicatedMatrix(NMF nmf, PetscInt m, PetscInt k, const PetscReal A[], std::vector<double> &dst, const char *what, PetscBool check_nonneg)
+{
+  PetscFunctionBegin;
+  PetscCheck(m > 0 && k > 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has shape (%" PetscInt_FMT ", %" PetscInt_FMT "): sizes must be positive", what, m, k);
+  PetscCall(CheckFinite(nmf->comm, m * k, A, what));
+  if (check_nonneg)
+    for (PetscInt i = 0; i < m * k; i++) PetscCheck(A[i] >= 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has a negative value %g at (%" PetscInt_FMT ", %" PetscInt_FMT "): it must be >= 0", what, (double)A[i], i / k, i % k);
+  dst.assign(A, A + m * k);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetInitialW(NMF nmf, PetscInt m, PetscInt k, const PetscReal W[])
+{
+  PetscFunctionBegin;
+  PetscCall(SetReplicatedMatrix(nmf, m, k, W, nmf->W_init, "the initial W", PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mask[])
+{
+  PetscFunctionBegin;
+  PetscCall(SetReplicatedMatrix(nmf, m, k, mask, nmf->fixed_W, "the fixed_W mask", PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
+{
+  PetscInt n, nexp;
+
+  PetscFunctionBegin;
+  PetscCheck(nmf->daX, nmf->comm, PETSC_ERR_ORDER, "call NMFSetData before giving H or its mask");
+  PetscCall(VecGetLocalSize(v, &n));
+  nexp = nmf->p_local * nmf->k;
+  PetscCheck(n == nexp, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "an abundance vector must have k values per owned pixel (%" PetscInt_FMT "), not %" PetscInt_FMT, nexp, n);
+  PetscCall(PetscObjectReference((PetscObject)v));
+  PetscCall(VecDestroy(dst));
+  *dst = v;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
+{
+  PetscFunctionBegin;
+  PetscCall(KeepAbundanceVec(nmf, H, &nmf->H_init));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask)
+{
+  PetscFunctionBegin;
+  PetscCall(KeepAbundanceVec(nmf, mask, &nmf->fixed_H));
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ parameters */
+
+PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k)
+{
+  PetscFunctionBegin;
+  PetscCheck(k >= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "n_components = %" PetscInt_FMT ": it must be at least 1", k);
+  PetscCheck(!nmf->daH || k == nmf->k, nmf->comm, PETSC_ERR_ORDER, "n_components cannot change after the abundance DM was created");
+  nmf->k = k;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k)
+{
+  PetscFunctionBegin;
+  *k = nmf->k;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetAlgo(NMF nmf, NMFAlgo algo)
+{
+  PetscFunctionBegin;
+  PetscCheck(algo == NMF_ALGO_LOG_SURROGATE, nmf->comm, PETSC_ERR_SUP, "algo %s is not implemented yet: only log_surrogate is available", NMFAlgos[algo]);
+  nmf->algo = algo;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L)
+{
+  PetscFunctionBegin;
+  PetscCheck(lambda_L >= 0 && PetscIsNormalReal(lambda_L + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "lambda_L = %g: it must be a finite value >= 0", (double)lambda_L);
+  nmf->lambda_L = lambda_L;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
+{
+  PetscFunctionBegin;
+  PetscCheck(nmu >= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "mu needs one value or one per component");
+  for (PetscInt i = 0; i < nmu; i++) PetscCheck(mu[i] >= 0 && PetscIsNormalReal(mu[i] + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "mu[%" PetscInt_FMT "] = %g: it must be a finite value >= 0", i, (double)mu[i]);
+  nmf->mu.assign(mu, mu + nmu);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg)
+{
+  PetscFunctionBegin;
+  PetscCheck(epsilon_reg > 0 && PetscIsNormalReal(epsilon_reg), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "epsilon_reg = %g: it must be > 0", (double)epsilon_reg);
+  nmf->epsilon_reg = epsilon_reg;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex)
+{
+  PetscFunctionBegin;
+  nmf->force_simplex = force_simplex;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
+{
+  PetscFunctionBegin;
+  PetscCheck(dicotomy_tol > 0 && PetscIsNormalReal(dicotomy_tol), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "dicotomy_tol = %g: it must be > 0", (double)dicotomy_tol);
+  nmf->dicotomy_tol = dicotomy_tol;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
+{
+  PetscFunctionBegin;
+  PetscCheck(gamma > 0 && PetscIsNormalReal(gamma), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma = %g: it must be > 0", (double)gamma);
+  nmf->gamma     = gamma;
+  nmf->gamma_set = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch)
+{
+  PetscFunctionBegin;
+  PetscCheck(!linesearch, nmf->comm, PETSC_ERR_SUP, "linesearch is not implemented yet");
+  nmf->linesearch = linesearch;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2)
+{
+  PetscFunctionBegin;
+  PetscCheck(!l2, nmf->comm, PETSC_ERR_SUP, "the l2 (Frobenius) loss is not implemented yet: only the KL loss is available");
+  nmf->l2 = l2;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetNormalize(NMF nmf, PetscBool normalize)
+{
+  PetscFunctionBegin;
+  nmf->normalize = normalize;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetNoStopCriterion(NMF nmf, PetscBool no_stop_criterion)
+{
+  PetscFunctionBegin;
+  nmf->no_stop_criterion = no_stop_criterion;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetInitType(NMF nmf, NMFInitType init)
+{
+  PetscFunctionBegin;
+  nmf->init = init;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetTolerance(NMF nmf, PetscReal tol)
+{
+  PetscFunctionBegin;
+  PetscCheck(tol >= 0 && PetscIsNormalReal(tol + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "tol = %g: it must be a finite value >= 0", (double)tol);
+  nmf->tol = tol;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetMaxIter(NMF nmf, PetscInt max_iter)
+{
+  PetscFunctionBegin;
+  PetscCheck(max_iter >= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "max_iter = %" PetscInt_FMT ": it must be at least 1", max_iter);
+  nmf->max_iter = max_iter;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed)
+{
+  PetscFunctionBegin;
+  PetscCheck(seed >= 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "random_state = %" PetscInt64_FMT ": it must be >= 0", seed);
+  nmf->random_state     = seed;
+  nmf->random_state_set = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift)
+{
+  PetscFunctionBegin;
+  PetscCheck(log_shift > 0 && PetscIsNormalReal(log_shift), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "log_shift = %g: it must be > 0", (double)log_shift);
+  nmf->log_shift = log_shift;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetEvalPrint(NMF nmf, PetscInt eval_print)
+{
+  PetscFunctionBegin;
+  PetscCheck(eval_print >= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "eval_print = %" PetscInt_FMT ": it must be at least 1", eval_print);
+  nmf->eval_print = eval_print;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose)
+{
+  PetscFunctionBegin;
+  nmf->verbose = verbose;
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ results */
+
+static PetscErrorCode CheckSolved(NMF nmf)
+{
+  PetscFunctionBegin;
+  PetscCheck(nmf->solved, PETSC_COMM_SELF, PETSC_ERR_ORDER, "call NMFSolve first");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetW(NMF nmf, PetscInt *m, PetscInt *k, const PetscReal **W)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf));
+  if (m) *m = nmf->G.empty() ? nmf->n : nmf->m;
+  if (k) *k = nmf->k;
+  *W = nmf->W.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetGW(NMF nmf, PetscInt *n, PetscInt *k, const PetscReal **GW)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf));
+  if (n) *n = nmf->n;
+  if (k) *k = nmf->k;
+  *GW = nmf->GW.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetH(NMF nmf, Vec *H)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf));
+  *H = nmf->H;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetLosses(NMF nmf, PetscInt *n_iter, PetscInt *ncolumns, const PetscReal **table)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf));
+  *n_iter   = nmf->n_iter;
+  *ncolumns = NMF_LOSS_COLUMNS;
+  *table    = nmf->losses_table.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetIterationNumber(NMF nmf, PetscInt *n_iter)
+{
+  PetscFunctionBegin;
+  *n_iter = nmf->n_iter;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetConvergedReason(NMF nmf, NMFConvergedReason *reason)
+{
+  PetscFunctionBegin;
+  *reason = nmf->reason;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetConstKL(NMF nmf, PetscReal *const_KL)
+{
+  PetscFunctionBegin;
+  *const_KL = nmf->const_KL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetReconstructionError(NMF nmf, PetscReal *err)
+{
+  PetscFunctionBegin;
+  *err = nmf->reconstruction_err;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetTimes(NMF nmf, PetscReal *init_seconds, PetscReal *fit_seconds)
+{
+  PetscFunctionBegin;
+  if (init_seconds) *init_seconds = nmf->init_seconds;
+  if (fit_seconds) *fit_seconds = nmf->fit_seconds;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
+{
+  PetscFunctionBegin;
+  *seed = nmf->random_state;
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ view */
+
+PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
+{
+  PetscFunctionBegin;
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(nmf->comm, &viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "NMF object (SmoothNMF, espm semantics)\n"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "data: %" PetscInt_FMT " channels x %" PetscInt_FMT " pixels", nmf->n, nmf->p));
+  if (nmf->has_shape) PetscCall(PetscViewerASCIIPrintf(viewer, ", image %" PetscInt_FMT " x %" PetscInt_FMT " (Laplacian)\n", nmf->ny, nmf->nx));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, ", no image shape (identity in place of the Laplacian)\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "G: %s\n", nmf->G.empty() ? "identity (implicit)" : "given"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "n_components %" PetscInt_FMT ", algo %s, loss %s\n", nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "lambda_L %g, gamma %g, epsilon_reg %g, mu", (double)nmf->lambda_L, (double)nmf->gamma, (double)nmf->epsilon_reg));
+  for (double v : nmf->mu) PetscCall(PetscViewerASCIIPrintf(viewer, " %g", v));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\nforce_simplex %s, dicotomy_tol %g, normalize %s, log_shift %g\n", PetscBools[nmf->force_simplex], (double)nmf->dicotomy_tol, PetscBools[nmf->normalize], (double)nmf->log_shift));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "init %s, tol %g, max_iter %" PetscInt_FMT ", no_stop_criterion %s\n", NMFInitTypes[nmf->init], (double)nmf->tol, nmf->max_iter, PetscBools[nmf->no_stop_criterion]));
+  if (nmf->solved) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "stopped after %" PetscInt_FMT " iterations: %s; reconstruction_err %.10g; %g s\n", nmf->n_iter, NMFConvergedReasonName(nmf->reason), (double)nmf->reconstruction_err, (double)nmf->fit_seconds));
+  }
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
