@@ -1,5 +1,6 @@
 /* The NMF object: creation, setters (where every parameter is validated), getters, view. */
 #include "nmf_impl.h"
+#include <cmath>
 
 const char *const NMFAlgos[]     = {"log_surrogate", "l2_surrogate", "projected_gradient", "NMFAlgo", "NMF_ALGO_", nullptr};
 const char *const NMFInitTypes[] = {"default", "random", "nndsvd", "nndsvda", "nndsvdar", "custom", "NMFInitType", "NMF_INIT_", nullptr};
@@ -98,7 +99,7 @@ PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH)
 static PetscErrorCode CheckFinite(MPI_Comm comm, PetscInt len, const PetscReal a[], const char *what)
 {
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < len; i++) PetscCheck(PetscIsNormalReal(a[i]) || a[i] == 0.0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has a non-finite value at entry %" PetscInt_FMT, what, i);
+  for (PetscInt i = 0; i < len; i++) PetscCheck(std::isfinite(a[i]), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has a non-finite value at entry %" PetscInt_FMT, what, i);
   PetscFunctionReturn(0);
 }
 
@@ -224,7 +225,7 @@ PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
 PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg)
 {
   PetscFunctionBegin;
-  PetscCheck(epsilon_reg > 0 && PetscIsNormalReal(epsilon_reg), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "epsilon_reg = %g: it must be > 0", (double)epsilon_reg);
+  PetscCheck(epsilon_reg > 0 && std::isfinite(epsilon_reg), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "epsilon_reg = %g: it must be > 0", (double)epsilon_reg);
   nmf->epsilon_reg = epsilon_reg;
   PetscFunctionReturn(0);
 }
@@ -239,7 +240,7 @@ PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex)
 PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
 {
   PetscFunctionBegin;
-  PetscCheck(dicotomy_tol > 0 && PetscIsNormalReal(dicotomy_tol), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "dicotomy_tol = %g: it must be > 0", (double)dicotomy_tol);
+  PetscCheck(dicotomy_tol > 0 && std::isfinite(dicotomy_tol), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "dicotomy_tol = %g: it must be > 0", (double)dicotomy_tol);
   nmf->dicotomy_tol = dicotomy_tol;
   PetscFunctionReturn(0);
 }
@@ -247,7 +248,7 @@ PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
 PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
 {
   PetscFunctionBegin;
-  PetscCheck(gamma > 0 && PetscIsNormalReal(gamma), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma = %g: it must be > 0", (double)gamma);
+  PetscCheck(gamma > 0 && std::isfinite(gamma), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma = %g: it must be > 0", (double)gamma);
   nmf->gamma     = gamma;
   nmf->gamma_set = PETSC_TRUE;
   PetscFunctionReturn(0);
@@ -318,7 +319,7 @@ PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed)
 PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift)
 {
   PetscFunctionBegin;
-  PetscCheck(log_shift > 0 && PetscIsNormalReal(log_shift), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "log_shift = %g: it must be > 0", (double)log_shift);
+  PetscCheck(log_shift > 0 && std::isfinite(log_shift), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "log_shift = %g: it must be > 0", (double)log_shift);
   nmf->log_shift = log_shift;
   PetscFunctionReturn(0);
 }
