@@ -499,7 +499,7 @@ static PetscErrorCode WriteResultBody(NMF nmf, hid_t file, const char input_spec
   AttrBool(root, "l2", nmf->l2);
   AttrBool(root, "normalize", nmf->normalize);
   AttrBool(root, "no_stop_criterion", nmf->no_stop_criterion);
-  AttrString(root, "init", nmf->W_init.empty() && !nmf->H_init ? NMFInitTypes[nmf->init] : "custom");
+  AttrString(root, "init", NMFInitTypes[nmf->init_used]);
   AttrDoubles(root, "tol", &nmf->tol, 1);
   AttrInt(root, "max_iter", nmf->max_iter);
   AttrInt(root, "random_state", nmf->random_state);

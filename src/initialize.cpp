@@ -214,6 +214,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   PetscCall(VecGetArray(nmf->H, &H));
   const bool haveW = !nmf->W_init.empty(), haveH = nmf->H_init != nullptr;
   if (haveH) PetscCall(VecCopy(nmf->H_init, nmf->H));
+  nmf->init_used = NMF_INIT_CUSTOM;
   if (haveW && haveH) {
     nmf->W = nmf->W_init; /* custom: used as given */
   } else if (haveH) {
@@ -258,6 +259,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
     NMFInitType init = nmf->init;
     if (init == NMF_INIT_DEFAULT) init = (k <= PetscMin(n, nmf->p)) ? NMF_INIT_NNDSVDA : NMF_INIT_RANDOM;
     PetscCheck(init == NMF_INIT_RANDOM || k <= PetscMin(n, nmf->p), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "init %s needs n_components <= min(channels, pixels) = %" PetscInt_FMT ", not %" PetscInt_FMT "; use -nmf_init random", NMFInitTypes[init], PetscMin(n, nmf->p), k);
+    nmf->init_used = init;
     std::vector<double> D;
     PetscCall(SklearnInit(nmf, init, x, D, H));
     if (nmf->force_simplex) {

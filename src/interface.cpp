@@ -1,6 +1,7 @@
 /* The NMF object: creation, setters (where every parameter is validated), getters, view. */
 #include "nmf_impl.h"
 #include <cmath>
+#include <cstdio>
 
 const char *const NMFAlgos[]     = {"log_surrogate", "l2_surrogate", "projected_gradient", "NMFAlgo", "NMF_ALGO_", nullptr};
 const char *const NMFInitTypes[] = {"default", "random", "nndsvd", "nndsvda", "nndsvdar", "custom", "NMFInitType", "NMF_INIT_", nullptr};
@@ -208,7 +209,7 @@ PetscErrorCode NMFSetAlgo(NMF nmf, NMFAlgo algo)
 PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L)
 {
   PetscFunctionBegin;
-  PetscCheck(lambda_L >= 0 && PetscIsNormalReal(lambda_L + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "lambda_L = %g: it must be a finite value >= 0", (double)lambda_L);
+  PetscCheck(lambda_L >= 0 && std::isfinite(lambda_L), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "lambda_L = %g: it must be a finite value >= 0", (double)lambda_L);
   nmf->lambda_L = lambda_L;
   PetscFunctionReturn(0);
 }
@@ -217,7 +218,7 @@ PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
 {
   PetscFunctionBegin;
   PetscCheck(nmu >= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "mu needs one value or one per component");
-  for (PetscInt i = 0; i < nmu; i++) PetscCheck(mu[i] >= 0 && PetscIsNormalReal(mu[i] + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "mu[%" PetscInt_FMT "] = %g: it must be a finite value >= 0", i, (double)mu[i]);
+  for (PetscInt i = 0; i < nmu; i++) PetscCheck(mu[i] >= 0 && std::isfinite(mu[i]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "mu[%" PetscInt_FMT "] = %g: it must be a finite value >= 0", i, (double)mu[i]);
   nmf->mu.assign(mu, mu + nmu);
   PetscFunctionReturn(0);
 }
@@ -294,7 +295,7 @@ PetscErrorCode NMFSetInitType(NMF nmf, NMFInitType init)
 PetscErrorCode NMFSetTolerance(NMF nmf, PetscReal tol)
 {
   PetscFunctionBegin;
-  PetscCheck(tol >= 0 && PetscIsNormalReal(tol + 1), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "tol = %g: it must be a finite value >= 0", (double)tol);
+  PetscCheck(tol >= 0 && std::isfinite(tol), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "tol = %g: it must be a finite value >= 0", (double)tol);
   nmf->tol = tol;
   PetscFunctionReturn(0);
 }
@@ -433,21 +434,29 @@ PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
 
 PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
 {
+  char        line[1024];
+  std::string mu;
+
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(nmf->comm, &viewer));
+  for (double v : nmf->mu) {
+    snprintf(line, sizeof line, "%s%g", mu.empty() ? "" : ",", v);
+    mu += line;
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "NMF object (SmoothNMF, espm semantics)\n"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "data: %" PetscInt_FMT " channels x %" PetscInt_FMT " pixels", nmf->n, nmf->p));
-  if (nmf->has_shape) PetscCall(PetscViewerASCIIPrintf(viewer, ", image %" PetscInt_FMT " x %" PetscInt_FMT " (Laplacian)\n", nmf->ny, nmf->nx));
-  else PetscCall(PetscViewerASCIIPrintf(viewer, ", no image shape (identity in place of the Laplacian)\n"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "G: %s\n", nmf->G.empty() ? "identity (implicit)" : "given"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "n_components %" PetscInt_FMT ", algo %s, loss %s\n", nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "lambda_L %g, gamma %g, epsilon_reg %g, mu", (double)nmf->lambda_L, (double)nmf->gamma, (double)nmf->epsilon_reg));
-  for (double v : nmf->mu) PetscCall(PetscViewerASCIIPrintf(viewer, " %g", v));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "\nforce_simplex %s, dicotomy_tol %g, normalize %s, log_shift %g\n", PetscBools[nmf->force_simplex], (double)nmf->dicotomy_tol, PetscBools[nmf->normalize], (double)nmf->log_shift));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "init %s, tol %g, max_iter %" PetscInt_FMT ", no_stop_criterion %s\n", NMFInitTypes[nmf->init], (double)nmf->tol, nmf->max_iter, PetscBools[nmf->no_stop_criterion]));
+  if (nmf->has_shape) snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
+  else snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
+  snprintf(line, sizeof line, "G: %s; n_components %d, algo %s, loss %s", nmf->G.empty() ? "identity (implicit)" : "given", (int)nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL");
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
+  snprintf(line, sizeof line, "lambda_L %g, gamma %g, mu %s, epsilon_reg %g, force_simplex %s, dicotomy_tol %g", nmf->lambda_L, nmf->gamma, mu.c_str(), nmf->epsilon_reg, nmf->force_simplex ? "true" : "false", nmf->dicotomy_tol);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
+  snprintf(line, sizeof line, "init %s, random_state %lld, tol %g, max_iter %d, no_stop_criterion %s, normalize %s, log_shift %g", NMFInitTypes[nmf->setupcalled ? nmf->init_used : nmf->init], (long long)nmf->random_state, nmf->tol, (int)nmf->max_iter, nmf->no_stop_criterion ? "true" : "false", nmf->normalize ? "true" : "false", nmf->log_shift);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   if (nmf->solved) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "stopped after %" PetscInt_FMT " iterations: %s; reconstruction_err %.10g; %g s\n", nmf->n_iter, NMFConvergedReasonName(nmf->reason), (double)nmf->reconstruction_err, (double)nmf->fit_seconds));
+    snprintf(line, sizeof line, "stopped after %d iterations: %s; reconstruction_err %.10g; set-up %.3f s, iterations %.3f s", (int)nmf->n_iter, NMFConvergedReasonName(nmf->reason), nmf->reconstruction_err, nmf->init_seconds, nmf->fit_seconds);
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

@@ -26,6 +26,7 @@ struct _p_NMF {
   PetscBool           linesearch = PETSC_FALSE, l2 = PETSC_FALSE, normalize = PETSC_FALSE;
   PetscBool           no_stop_criterion = PETSC_FALSE, debug = PETSC_FALSE;
   NMFInitType         init = NMF_INIT_DEFAULT;
+  NMFInitType         init_used = NMF_INIT_DEFAULT; /* what NMFSetUp actually did */
   PetscReal           tol = 1e-4;
   PetscInt            max_iter = 200;
   PetscInt64          random_state = 0;
