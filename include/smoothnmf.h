@@ -26,7 +26,8 @@ extern "C" {
 
 typedef struct _p_NMF *NMF;
 
-/* Algorithms of the H step (only log_surrogate is implemented so far). */
+/* Algorithms (espm's algo): multiplicative log-surrogate or quadratic-surrogate H steps, or
+   projected gradient steps on H and W. */
 typedef enum { NMF_ALGO_LOG_SURROGATE = 0, NMF_ALGO_L2_SURROGATE = 1, NMF_ALGO_PROJECTED_GRADIENT = 2 } NMFAlgo;
 extern const char *const NMFAlgos[];
 
@@ -44,7 +45,8 @@ typedef enum {
   NMF_CONVERGED_MAX_ITER         = 3  /* "max_iter" */
 } NMFConvergedReason;
 
-/* Columns of the losses table, in espm's get_losses() order. */
+/* The first columns of the losses table, in espm's get_losses() order; with a ground truth
+   ang_p0.., mse_p0.. and true_KL_loss follow (see NMFGetLossName). */
 #define NMF_LOSS_COLUMNS 7
 extern const char *const NMFLossNames[NMF_LOSS_COLUMNS];
 
@@ -104,8 +106,17 @@ PetscErrorCode NMFSetInitialW(NMF nmf, PetscInt m, PetscInt k, const PetscReal W
 PetscErrorCode NMFSetInitialH(NMF nmf, Vec H);
 /*@ NMFSetFixedW - mask (m x k, row-major): entries >= 0 are held at that value. Logically collective. @*/
 PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mask[]);
+/*@ NMFSetHoldW - with PETSC_TRUE, W keeps its initial value and only H steps run (the transform
+    of a new map with learned spectra).  Logically collective.  Option (program): -nmf_transform RESULT.h5 @*/
+PetscErrorCode NMFSetHoldW(NMF nmf, PetscBool hold);
 /*@ NMFSetFixedH - mask as a vector of the abundance DM: entries >= 0 are held.  Collective. @*/
 PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask);
+
+/*@ NMFSetTruth - a ground truth, true_D (n x k, row-major, replicated) and true_H (a vector of the
+    abundance DM): each iteration then adds the spectral angles ang_pI (degrees), the map errors
+    mse_pI (best one-to-one matching of components) and true_KL_loss to the losses table.
+    Collective. Options (program): -nmf_true_D FILE:DATASET -nmf_true_H FILE:DATASET @*/
+PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true_D[], Vec true_H);
 
 /* ---------------------------------------------------------------- parameters (espm's names) */
 PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k);
@@ -117,7 +128,11 @@ PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[]);
 PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg);
 PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex);
 PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol);
-/*@ NMFSetGamma - the step parameter gamma (sigma_L, default 8). @*/
+/*@ NMFSetGammas - the step parameters: one value, sigma_L of the surrogate algorithms (default 8),
+    or two, gamma_H and gamma_W of projected_gradient (default: espm's Lipschitz bounds).
+    Logically collective.  Option: -nmf_gamma g or -nmf_gamma gH,gW @*/
+PetscErrorCode NMFSetGammas(NMF nmf, PetscInt ngamma, const PetscReal gamma[]);
+/*@ NMFSetGamma - NMFSetGammas with one value. @*/
 PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma);
 PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch);
 PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2);
@@ -151,6 +166,8 @@ PetscErrorCode NMFGetH(NMF nmf, Vec *H);
 /*@ NMFGetLosses - the per-iteration table: ncolumns columns of n_iter values, column j at
     table[j*n_iter + i], named NMFLossNames[j]. Not collective. @*/
 PetscErrorCode NMFGetLosses(NMF nmf, PetscInt *n_iter, PetscInt *ncolumns, const PetscReal **table);
+/*@ NMFGetLossName - the name of column j of the losses table. Not collective. @*/
+PetscErrorCode NMFGetLossName(NMF nmf, PetscInt j, const char **name);
 PetscErrorCode NMFGetIterationNumber(NMF nmf, PetscInt *n_iter);
 PetscErrorCode NMFGetConvergedReason(NMF nmf, NMFConvergedReason *reason);
 /*@ NMFConvergedReasonName - espm's stop_reason string for a reason. @*/
@@ -162,6 +179,24 @@ PetscErrorCode NMFGetReconstructionError(NMF nmf, PetscReal *err);
 PetscErrorCode NMFGetTimes(NMF nmf, PetscReal *init_seconds, PetscReal *fit_seconds);
 /*@ NMFGetRandomState - the seed actually used (drawn by rank 0 when none was set). @*/
 PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed);
+
+/*@ NMFComputeLoss - espm's loss(W, H) of the prepared data for any W (m x k, row-major, replicated)
+    and H (a vector of the abundance DM).  Collective.
+  Output: losses - full_loss, the data term (KL_div_loss or the l2 loss), log_reg_loss, Lapl_reg_loss,
+                   each divided by n p @*/
+PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4]);
+
+/*@ NMFInverseTransform - Y = G W H, distributed like X (a global vector of the data DM). Collective. @*/
+PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y);
+
+/*@ NMFTransform - the abundances of a new map with the learned W held fixed (same regularizers and
+    parameters; no normalization): H starts from |lstsq(G W, X)| and only the H steps change it.
+    Collective.
+  Input:  nmf - a solved NMF
+          da, X - the new map (from NMFCreateDataDM, any number of pixels, same channels)
+  Output: H   - a new vector on a DMDA of k values per pixel with the ownership of da (destroy it
+                with VecDestroy; VecGetDM gives its DM) @*/
+PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H);
 
 #ifdef __cplusplus
 }

@@ -427,9 +427,9 @@ static PetscErrorCode WriteResultBody(NMF nmf, hid_t file, const char input_spec
   st |= WriteSmall(file, "W", 2, dW, nmf->W.data(), rank);
   st |= WriteSmall(file, "GW", 2, dGW, nmf->GW.data(), rank);
   hid_t lg = H5Gcreate2(file, "losses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  for (PetscInt j = 0; j < NMF_LOSS_COLUMNS; j++) {
+  for (size_t j = 0; j < nmf->loss_names.size(); j++) {
     hsize_t dl = (hsize_t)nmf->n_iter;
-    st |= WriteSmall(lg, NMFLossNames[j], 1, &dl, nmf->losses[j].data(), rank);
+    st |= WriteSmall(lg, nmf->loss_names[j].c_str(), 1, &dl, nmf->losses[j].data(), rank);
   }
   H5Gclose(lg);
 
@@ -494,7 +494,7 @@ static PetscErrorCode WriteResultBody(NMF nmf, hid_t file, const char input_spec
   AttrDoubles(root, "epsilon_reg", &nmf->epsilon_reg, 1);
   AttrBool(root, "force_simplex", nmf->force_simplex);
   AttrDoubles(root, "dicotomy_tol", &nmf->dicotomy_tol, 1);
-  AttrDoubles(root, "gamma", &nmf->gamma, 1);
+  AttrDoubles(root, "gamma", nmf->gamma_initial.data(), nmf->gamma_initial.size());
   AttrBool(root, "linesearch", nmf->linesearch);
   AttrBool(root, "l2", nmf->l2);
   AttrBool(root, "normalize", nmf->normalize);

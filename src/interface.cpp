@@ -39,6 +39,7 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   PetscCall(VecDestroy(&s->H));
   PetscCall(VecDestroy(&s->H_new));
   PetscCall(VecDestroy(&s->H_local));
+  PetscCall(VecDestroy(&s->true_H));
   PetscCall(DMDestroy(&s->daH));
   delete s;
   *nmf = nullptr;
@@ -151,6 +152,13 @@ PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mas
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFSetHoldW(NMF nmf, PetscBool hold)
+{
+  PetscFunctionBegin;
+  nmf->hold_W = hold;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
 {
   PetscInt n, nexp;
@@ -201,7 +209,7 @@ PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k)
 PetscErrorCode NMFSetAlgo(NMF nmf, NMFAlgo algo)
 {
   PetscFunctionBegin;
-  PetscCheck(algo == NMF_ALGO_LOG_SURROGATE, nmf->comm, PETSC_ERR_SUP, "algo %s is not implemented yet: only log_surrogate is available", NMFAlgos[algo]);
+  PetscCheck(algo >= NMF_ALGO_LOG_SURROGATE && algo <= NMF_ALGO_PROJECTED_GRADIENT, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "unknown algo %d", (int)algo);
   nmf->algo = algo;
   PetscFunctionReturn(0);
 }
@@ -246,19 +254,25 @@ PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFSetGammas(NMF nmf, PetscInt ngamma, const PetscReal gamma[])
+{
+  PetscFunctionBegin;
+  PetscCheck(ngamma == 1 || ngamma == 2, nmf->comm, PETSC_ERR_ARG_SIZ, "gamma takes one value (sigma_L of the surrogate algorithms) or two (gamma_H,gamma_W of projected_gradient), not %" PetscInt_FMT, ngamma);
+  for (PetscInt i = 0; i < ngamma; i++) PetscCheck(gamma[i] > 0 && std::isfinite(gamma[i]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma[%" PetscInt_FMT "] = %g: it must be > 0", i, (double)gamma[i]);
+  nmf->gamma_given.assign(gamma, gamma + ngamma);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
 {
   PetscFunctionBegin;
-  PetscCheck(gamma > 0 && std::isfinite(gamma), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma = %g: it must be > 0", (double)gamma);
-  nmf->gamma     = gamma;
-  nmf->gamma_set = PETSC_TRUE;
+  PetscCall(NMFSetGammas(nmf, 1, &gamma));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch)
 {
   PetscFunctionBegin;
-  PetscCheck(!linesearch, nmf->comm, PETSC_ERR_SUP, "linesearch is not implemented yet");
   nmf->linesearch = linesearch;
   PetscFunctionReturn(0);
 }
@@ -266,7 +280,6 @@ PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch)
 PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2)
 {
   PetscFunctionBegin;
-  PetscCheck(!l2, nmf->comm, PETSC_ERR_SUP, "the l2 (Frobenius) loss is not implemented yet: only the KL loss is available");
   nmf->l2 = l2;
   PetscFunctionReturn(0);
 }
@@ -382,8 +395,17 @@ PetscErrorCode NMFGetLosses(NMF nmf, PetscInt *n_iter, PetscInt *ncolumns, const
   PetscFunctionBegin;
   PetscCall(CheckSolved(nmf));
   *n_iter   = nmf->n_iter;
-  *ncolumns = NMF_LOSS_COLUMNS;
+  *ncolumns = (PetscInt)nmf->loss_names.size();
   *table    = nmf->losses_table.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetLossName(NMF nmf, PetscInt j, const char **name)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf));
+  PetscCheck(j >= 0 && j < (PetscInt)nmf->loss_names.size(), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "losses column %" PetscInt_FMT " does not exist (%zu columns)", j, nmf->loss_names.size());
+  *name = nmf->loss_names[j].c_str();
   PetscFunctionReturn(0);
 }
 
@@ -443,6 +465,11 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
     snprintf(line, sizeof line, "%s%g", mu.empty() ? "" : ",", v);
     mu += line;
   }
+  std::string gam = nmf->gamma_given.empty() ? (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT ? "Lipschitz bounds" : "8") : "";
+  for (double v : nmf->gamma_given) {
+    snprintf(line, sizeof line, "%s%g", gam.empty() ? "" : ",", v);
+    gam += line;
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "NMF object (SmoothNMF, espm semantics)\n"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   if (nmf->has_shape) snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
@@ -450,7 +477,7 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   snprintf(line, sizeof line, "G: %s; n_components %d, algo %s, loss %s", nmf->G.empty() ? "identity (implicit)" : "given", (int)nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL");
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
-  snprintf(line, sizeof line, "lambda_L %g, gamma %g, mu %s, epsilon_reg %g, force_simplex %s, dicotomy_tol %g", nmf->lambda_L, nmf->gamma, mu.c_str(), nmf->epsilon_reg, nmf->force_simplex ? "true" : "false", nmf->dicotomy_tol);
+  snprintf(line, sizeof line, "lambda_L %g, gamma %s, mu %s, epsilon_reg %g, force_simplex %s, dicotomy_tol %g", nmf->lambda_L, gam.c_str(), mu.c_str(), nmf->epsilon_reg, nmf->force_simplex ? "true" : "false", nmf->dicotomy_tol);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   snprintf(line, sizeof line, "init %s, random_state %lld, tol %g, max_iter %d, no_stop_criterion %s, normalize %s, log_shift %g", NMFInitTypes[nmf->setupcalled ? nmf->init_used : nmf->init], (long long)nmf->random_state, nmf->tol, (int)nmf->max_iter, nmf->no_stop_criterion ? "true" : "false", nmf->normalize ? "true" : "false", nmf->log_shift);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));

@@ -21,8 +21,7 @@ struct _p_NMF {
   PetscReal           epsilon_reg = 1.0;
   PetscBool           force_simplex = PETSC_TRUE;
   PetscReal           dicotomy_tol = 1e-5;
-  PetscReal           gamma = 8.0; /* sigma_L */
-  PetscBool           gamma_set = PETSC_FALSE;
+  std::vector<double> gamma_given; /* -nmf_gamma: empty (defaults), gamma, or gamma_H,gamma_W */
   PetscBool           linesearch = PETSC_FALSE, l2 = PETSC_FALSE, normalize = PETSC_FALSE;
   PetscBool           no_stop_criterion = PETSC_FALSE, debug = PETSC_FALSE;
   NMFInitType         init = NMF_INIT_DEFAULT;
@@ -47,6 +46,7 @@ struct _p_NMF {
   PetscInt            m = 0;
   std::vector<double> W_init, fixed_W;      /* m x k row-major, empty when not given */
   Vec                 H_init = nullptr, fixed_H = nullptr;
+  PetscBool           hold_W = PETSC_FALSE; /* transform: W is learned already, no W steps */
 
   /* state */
   DM                  daH = nullptr; /* k dof per pixel, stencil width 1 with a shape */
@@ -57,16 +57,26 @@ struct _p_NMF {
   PetscReal           norm_factor = 1.0, const_KL = 0.0, reconstruction_err = 0.0;
   PetscReal           init_seconds = 0.0, fit_seconds = 0.0;
 
+  double              gamma_H = 8.0, gamma_W = 0.0; /* current step parameters (sigma_L for the surrogates) */
+  std::vector<double> gamma_initial;                /* the starting values actually used */
+  std::vector<double> grad_H;                       /* projected gradient: the last H gradient (k x p_local) */
+
+  /* ground truth (optional): true_D n x k replicated, true_H on daH */
+  std::vector<double> true_D;
+  Vec                 true_H = nullptr;
+
   /* results */
-  PetscInt            n_iter = 0;
-  NMFConvergedReason  reason = NMF_CONVERGED_ITERATING;
-  std::vector<double> losses[NMF_LOSS_COLUMNS];
-  std::vector<double> losses_table;
+  PetscInt                         n_iter = 0;
+  NMFConvergedReason               reason = NMF_CONVERGED_ITERATING;
+  std::vector<std::string>         loss_names;
+  std::vector<std::vector<double>> losses;
+  std::vector<double>              losses_table;
 };
 
 /* the loss terms of one evaluation, each already divided by n p */
 struct NMFLoss {
-  double full, kl, log_reg, lapl;
+  double full, kl, log_reg, lapl; /* each divided by n p, as espm's averaged loss */
+  double raw;                     /* the full loss, not averaged (espm's average=False) */
 };
 
 /* distribution.cpp */
@@ -80,12 +90,33 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf);
 
 /* kernels.cpp: loops over the owned pixels */
 void NMFComputeD_Private(NMF nmf, const double *W, double *D);
-void NMFKLNumerator_Private(NMF nmf, const double *X, const double *D, const double *H, double *num);
+void NMFKLNumerator_Private(NMF nmf, const double *X, const double *D, const double *H, double shift, double *num);
 void NMFKLWeightedRatio_Private(NMF nmf, const double *X, const double *D, const double *H, double *A);
+void NMFL2Numerator_Private(NMF nmf, const double *X, const double *D, double *num);
+void NMFL2Sums_Private(NMF nmf, const double *X, const double *H, double *XHt, double *HHt);
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
+PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
+
+/* multiplicative.cpp: the surrogate algorithms (log_surrogate with KL or l2, l2_surrogate) */
+PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D, const double *X);
+PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new);
+PetscErrorCode NMFSurrogateGap_Private(NMF nmf, double *gap);
+
+/* projected_gradient.cpp */
+PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamma_W);
+PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D, const double *X);
+PetscErrorCode NMFGradientWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new);
+PetscErrorCode NMFGradientHLinesearch_Private(NMF nmf);
+PetscErrorCode NMFGradientWLinesearch_Private(NMF nmf, const std::vector<double> &W_new);
+
+/* metrics.cpp: ground-truth columns of the losses table (2k + 1 values) */
+PetscErrorCode NMFTruthMetrics_Private(NMF nmf, double *row);
+PetscErrorCode NMFRescaleWH_Private(NMF nmf, std::vector<double> &W, Vec H);
 
 /* simplex.cpp */
 PetscErrorCode NMFSimplexMultiplier_Private(NMF nmf, const double *num, const double *den, double *nu);
+PetscErrorCode NMFSimplexMultiplierQuadratic_Private(NMF nmf, double a, const double *b, const double *c, double *nu);
+PetscErrorCode NMFSimplexMultiplierProjection_Private(NMF nmf, const double *v, double *nu);
 
 /* initialize.cpp */
 PetscErrorCode NMFInitialize_Private(NMF nmf);

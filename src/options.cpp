@@ -26,12 +26,9 @@ PetscErrorCode NMFSetFromOptions(NMF nmf)
   if (flg) PetscCall(NMFSetForceSimplex(nmf, bval));
   PetscCall(PetscOptionsReal("-nmf_dicotomy_tol", "tolerance of the simplex bisection", "NMFSetDicotomyTol", nmf->dicotomy_tol, &rval, &flg));
   if (flg) PetscCall(NMFSetDicotomyTol(nmf, rval));
-  narr = 2;
-  PetscCall(PetscOptionsRealArray("-nmf_gamma", "step parameter gamma (sigma_L, default 8)", "NMFSetGamma", arr, &narr, &flg));
-  if (flg) {
-    PetscCheck(narr == 1, nmf->comm, PETSC_ERR_ARG_SIZ, "-nmf_gamma takes one value with algo %s (two, gamma_H,gamma_W, only with projected_gradient); got %" PetscInt_FMT, NMFAlgos[nmf->algo], narr);
-    PetscCall(NMFSetGamma(nmf, arr[0]));
-  }
+  narr = 16;
+  PetscCall(PetscOptionsRealArray("-nmf_gamma", "step parameter: sigma_L (default 8), or gamma_H,gamma_W for projected_gradient (default: Lipschitz bounds)", "NMFSetGammas", arr, &narr, &flg));
+  if (flg) PetscCall(NMFSetGammas(nmf, narr, arr));
   PetscCall(PetscOptionsBool("-nmf_linesearch", "adapt gamma by a line search", "NMFSetLinesearch", nmf->linesearch, &bval, &flg));
   if (flg) PetscCall(NMFSetLinesearch(nmf, bval));
   PetscCall(PetscOptionsBool("-nmf_l2", "Frobenius loss instead of KL", "NMFSetL2", nmf->l2, &bval, &flg));

@@ -1,5 +1,5 @@
-/* NMFSetUp and NMFSolve: the iteration of espm's SmoothNMF, algo log_surrogate, KL loss
-   (algorithm notes, sections 4 to 7). */
+/* NMFSetUp and NMFSolve: the iteration of espm's SmoothNMF (algorithm notes, sections 4 to 8):
+   checks, preparation and initialization, then H step, W step, losses and stopping rules. */
 #include "nmf_impl.h"
 #include <cmath>
 #include <ctime>
@@ -16,6 +16,13 @@ PetscErrorCode NMFSetUp(NMF nmf)
   PetscCheck(!nmf->force_simplex || k * nmf->log_shift < 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "n_components * log_shift = %g >= 1: no abundances on the simplex can stay above log_shift", (double)(k * nmf->log_shift));
   PetscCheck(nmf->G.empty() || (PetscInt)nmf->G.size() == n * nmf->m, nmf->comm, PETSC_ERR_ARG_SIZ, "G has %zu entries, expected %" PetscInt_FMT " rows (the data's channels) x %" PetscInt_FMT, nmf->G.size(), n, nmf->m);
   const PetscInt m = nmf->G.empty() ? n : nmf->m;
+  const bool     has_mu = !(nmf->mu.size() == 1 && nmf->mu[0] == 0);
+  PetscCheck(!nmf->linesearch || (!nmf->l2 && nmf->lambda_L > 0), nmf->comm, PETSC_ERR_ARG_INCOMP, "linesearch needs the KL loss and lambda_L > 0 (got l2 %s, lambda_L %g)", nmf->l2 ? "true" : "false", (double)nmf->lambda_L);
+  PetscCheck(!(nmf->algo == NMF_ALGO_L2_SURROGATE && nmf->l2), nmf->comm, PETSC_ERR_ARG_INCOMP, "algo l2_surrogate works with the KL loss only: remove -nmf_l2");
+  PetscCheck(!(nmf->algo == NMF_ALGO_LOG_SURROGATE && nmf->l2 && (nmf->lambda_L != 0 || has_mu)), nmf->comm, PETSC_ERR_ARG_INCOMP, "the l2 loss with log_surrogate needs lambda_L = 0 and mu = 0 (got lambda_L %g%s)", (double)nmf->lambda_L, has_mu ? " and a nonzero mu" : "");
+  if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) PetscCheck(nmf->gamma_given.size() != 1, nmf->comm, PETSC_ERR_ARG_SIZ, "projected_gradient takes two steps, -nmf_gamma gamma_H,gamma_W, not one value");
+  else PetscCheck(nmf->gamma_given.size() <= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "algo %s takes one gamma (sigma_L), not %zu values", NMFAlgos[nmf->algo], nmf->gamma_given.size());
+  PetscCheck(!nmf->true_H || (PetscInt)nmf->true_D.size() == n * k, nmf->comm, PETSC_ERR_ARG_SIZ, "true_D must be (%" PetscInt_FMT ", %" PetscInt_FMT ")", n, k);
   PetscCheck(nmf->W_init.empty() || (PetscInt)nmf->W_init.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the initial W has %zu entries, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", nmf->W_init.size(), m, k);
   PetscCheck(nmf->fixed_W.empty() || (PetscInt)nmf->fixed_W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the fixed_W mask has %zu entries, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", nmf->fixed_W.size(), m, k);
   if (!nmf->daH) PetscCall(NMFCreateAbundanceDM_Private(nmf));
@@ -33,98 +40,6 @@ PetscErrorCode NMFSetUp(NMF nmf)
   PetscCall(NMFInitialize_Private(nmf));
   nmf->setupcalled  = PETSC_TRUE;
   nmf->init_seconds = MPI_Wtime() - t0;
-  PetscFunctionReturn(0);
-}
-
-/* One H step: H_new = max(num / (den + nu), eps) with
-     num = H .* (D^T (X / (D H)) + lambda_L gamma M),
-     den = colsum(D) + mu / (H + epsilon_reg) + lambda_L gamma M + lambda_L (H Delta),
-   M the global row maxima of H, nu the simplex multiplier (or 0). */
-static PetscErrorCode HStep(NMF nmf, const double *D, const double *X)
-{
-  const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
-  const double        lg = nmf->lambda_L * nmf->gamma, eps = nmf->log_shift;
-  double             *num = nmf->num.data(), *den = nmf->den.data();
-  std::vector<double> colsumD(k, 0.0), M(k, 0.0), HL, nu(pl, 0.0);
-  const PetscScalar  *H;
-  PetscScalar        *Hn;
-
-  PetscFunctionBegin;
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < k; c++) colsumD[c] += D[i * k + c];
-  if (nmf->lambda_L != 0) {
-    HL.resize(pl * k);
-    PetscCall(NMFApplyLaplacian_Private(nmf, nmf->H, HL.data()));
-  }
-  PetscCall(VecGetArrayRead(nmf->H, &H));
-  if (nmf->lambda_L != 0) PetscCall(NMFRowMax_Private(nmf, H, M.data()));
-  NMFKLNumerator_Private(nmf, X, D, H, num); /* num = D^T (X / (D H)) */
-  const bool has_mu = !(nmf->mu.size() == 1 && nmf->mu[0] == 0);
-  for (PetscInt q = 0; q < pl; q++) {
-    for (PetscInt c = 0; c < k; c++) {
-      const PetscInt e = q * k + c;
-      den[e]           = colsumD[c];
-      if (has_mu) den[e] = den[e] + nmf->mu[nmf->mu.size() == 1 ? 0 : c] / (H[e] + nmf->epsilon_reg); /* den += mu / (H + eps_reg) */
-      if (nmf->lambda_L != 0) {
-        num[e] = num[e] + lg * M[c];                            /* num += lambda_L gamma M */
-        den[e] = den[e] + lg * M[c] + nmf->lambda_L * HL[e];    /* den += lambda_L gamma M + lambda_L H Delta */
-      }
-      num[e] = H[e] * num[e]; /* num <- H num */
-    }
-  }
-  if (nmf->force_simplex) PetscCall(NMFSimplexMultiplier_Private(nmf, num, den, nu.data()));
-  PetscCall(VecRestoreArrayRead(nmf->H, &H));
-  const PetscScalar *fixed = NULL;
-  if (nmf->fixed_H) PetscCall(VecGetArrayRead(nmf->fixed_H, &fixed));
-  PetscCall(VecGetArray(nmf->H_new, &Hn));
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) {
-      const PetscInt e = q * k + c;
-      Hn[e]            = PetscMax(num[e] / (den[e] + nu[q]), eps); /* H <- max(num / (den + nu), eps) */
-      if (fixed && fixed[e] >= 0) Hn[e] = fixed[e];
-    }
-  PetscCall(VecRestoreArray(nmf->H_new, &Hn));
-  if (fixed) PetscCall(VecRestoreArrayRead(nmf->fixed_H, &fixed));
-  PetscFunctionReturn(0);
-}
-
-/* One W step (KL): W_new = W .* (G^T (X / (G W H)) H^T) ./ (colsum(G)^T rowsum(H)^T), H = H_new */
-static PetscErrorCode WStep(NMF nmf, const double *D, const double *X, std::vector<double> &W_new)
-{
-  const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
-  const bool          identity = nmf->G.empty();
-  const PetscInt      m = identity ? n : nmf->m;
-  std::vector<double> sums(n * k + k, 0.0); /* A = (X/Y) H^T (n x k), then rowsum(H) */
-  const PetscScalar  *H;
-
-  PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->H_new, &H));
-  NMFKLWeightedRatio_Private(nmf, X, D, H, sums.data());
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) sums[n * k + c] += H[q * k + c];
-  PetscCall(VecRestoreArrayRead(nmf->H_new, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)(n * k + k), MPI_DOUBLE, MPI_SUM, nmf->comm));
-  const double *A = sums.data(), *rowsumH = sums.data() + n * k;
-  W_new.assign(m * k, 0.0);
-  for (PetscInt j = 0; j < m; j++) {
-    double colsumG = 1.0;
-    if (!identity) {
-      colsumG = 0;
-      for (PetscInt i = 0; i < n; i++) colsumG += nmf->G[i * m + j];
-    }
-    for (PetscInt c = 0; c < k; c++) {
-      double term1;
-      if (identity) term1 = A[j * k + c];
-      else {
-        term1 = 0;
-        for (PetscInt i = 0; i < n; i++) term1 += nmf->G[i * m + j] * A[i * k + c]; /* G^T A */
-      }
-      const double term2 = colsumG * rowsumH[c];
-      const PetscInt e   = j * k + c;
-      W_new[e]           = PetscMax(nmf->W[e] / term2 * term1, nmf->log_shift); /* W <- max(W / term2 * term1, eps) */
-      if (!nmf->fixed_W.empty() && nmf->fixed_W[e] >= 0) W_new[e] = nmf->fixed_W[e];
-    }
-  }
   PetscFunctionReturn(0);
 }
 
@@ -154,100 +69,51 @@ static PetscErrorCode RelativeChangeH(NMF nmf, double *rel)
   PetscFunctionReturn(0);
 }
 
-/* Nonnegative least squares in Gram form, min 0.5 s^T Q s - b^T s with s >= 0 (Lawson-Hanson). */
-static PetscErrorCode NNLSGram(PetscInt k, const double *Q, const double *b, double *s)
+/* espm's get_losses() columns: full_loss, the data term, log_reg_loss, Lapl_reg_loss, gamma, rel_W, rel_H,
+   and with a ground truth ang_pI, mse_pI, true_KL_loss */
+static void LossNames(NMF nmf)
 {
-  std::vector<char>   P(k, 0);
-  std::vector<double> z(k), w(k);
-
-  PetscFunctionBegin;
-  for (PetscInt j = 0; j < k; j++) s[j] = 0;
-  for (PetscInt outer = 0; outer < 3 * k + 3; outer++) {
-    PetscInt jmax = -1;
-    for (PetscInt j = 0; j < k; j++) {
-      w[j] = b[j];
-      for (PetscInt l = 0; l < k; l++) w[j] -= Q[j * k + l] * s[l];
-      if (!P[j] && w[j] > 1e-14 * PetscAbsReal(b[j]) && (jmax < 0 || w[j] > w[jmax])) jmax = j;
-    }
-    if (jmax < 0) break;
-    P[jmax] = 1;
-    for (PetscInt inner = 0; inner < 3 * k + 3; inner++) {
-      std::vector<PetscInt> idx;
-      for (PetscInt j = 0; j < k; j++)
-        if (P[j]) idx.push_back(j);
-      const PetscInt      np = (PetscInt)idx.size();
-      std::vector<double> A(np * np), B(np);
-      for (PetscInt a = 0; a < np; a++) {
-        B[a] = b[idx[a]];
-        for (PetscInt c = 0; c < np; c++) A[c * np + a] = Q[idx[a] * k + idx[c]];
-      }
-      PetscCall(NMFLeastSquares_Private(np, np, 1, A.data(), B.data()));
-      for (PetscInt j = 0; j < k; j++) z[j] = 0;
-      bool pos = true;
-      for (PetscInt a = 0; a < np; a++) {
-        z[idx[a]] = B[a];
-        if (B[a] <= 0) pos = false;
-      }
-      if (pos) {
-        for (PetscInt j = 0; j < k; j++) s[j] = z[j];
-        break;
-      }
-      double alpha = 1;
-      for (PetscInt j = 0; j < k; j++)
-        if (P[j] && z[j] <= 0) alpha = PetscMin(alpha, s[j] / (s[j] - z[j]));
-      for (PetscInt j = 0; j < k; j++) {
-        s[j] += alpha * (z[j] - s[j]);
-        if (P[j] && s[j] <= 1e-300) {
-          P[j] = 0;
-          s[j] = 0;
-        }
-      }
-    }
-  }
-  PetscFunctionReturn(0);
+  nmf->loss_names.assign(NMFLossNames, NMFLossNames + NMF_LOSS_COLUMNS); /* espm keeps "KL_div_loss" with l2 too */
+  if (!nmf->true_H) return;
+  for (PetscInt i = 0; i < nmf->k; i++) nmf->loss_names.push_back("ang_p" + std::to_string(i));
+  for (PetscInt i = 0; i < nmf->k; i++) nmf->loss_names.push_back("mse_p" + std::to_string(i));
+  nmf->loss_names.push_back("true_KL_loss");
 }
 
-/* Without the simplex: s = lstsq(H^T, 1) (NNLS if some s <= 0, floored at 1e-10);
-   W <- W diag(1/s), H <- diag(s) H.  The least squares go through the k x k normal equations. */
-static PetscErrorCode RescaleWH(NMF nmf)
+/* One iteration: H step (with its line search), then W step, on the current W, H. */
+static PetscErrorCode Iterate(NMF nmf, std::vector<double> &D, std::vector<double> &W_new)
 {
-  const PetscInt      k = nmf->k, pl = nmf->p_local;
-  std::vector<double> sums(k * k + k, 0.0), s(k);
-  PetscScalar        *H;
+  const PetscScalar *X;
 
   PetscFunctionBegin;
-  PetscCall(VecGetArray(nmf->H, &H));
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) {
-      for (PetscInt d = 0; d < k; d++) sums[c * k + d] += H[q * k + c] * H[q * k + d]; /* H H^T */
-      sums[k * k + c] += H[q * k + c];                                                 /* H 1 */
+  PetscCall(VecGetArrayRead(nmf->X, &X));
+  NMFComputeD_Private(nmf, nmf->W.data(), D.data());
+  if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
+    PetscCall(NMFGradientHStep_Private(nmf, D.data(), X));
+    if (nmf->linesearch) PetscCall(NMFGradientHLinesearch_Private(nmf));
+    if (nmf->hold_W) W_new = nmf->W;
+    else {
+      PetscCall(NMFGradientWStep_Private(nmf, D.data(), X, W_new));
+      if (nmf->linesearch) PetscCall(NMFGradientWLinesearch_Private(nmf, W_new));
     }
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)(k * k + k), MPI_DOUBLE, MPI_SUM, nmf->comm));
-  std::vector<double> Q(sums.begin(), sums.begin() + k * k), b(sums.begin() + k * k, sums.end());
-  std::vector<double> A = Q, B = b;
-  PetscCall(NMFLeastSquares_Private(k, k, 1, A.data(), B.data()));
-  bool nonpos = false;
-  for (PetscInt c = 0; c < k; c++) {
-    s[c] = B[c];
-    if (s[c] <= 0) nonpos = true;
+  } else {
+    PetscCall(NMFMultiplicativeHStep_Private(nmf, D.data(), X));
+    if (nmf->linesearch) {
+      double gap;
+      PetscCall(NMFSurrogateGap_Private(nmf, &gap));
+      nmf->gamma_H = gap > 0 ? nmf->gamma_H / 1.05 : nmf->gamma_H * 1.5; /* gamma /1.05 while the surrogate stays above */
+    }
+    if (nmf->hold_W) W_new = nmf->W;
+    else PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), X, W_new));
   }
-  if (nonpos) {
-    PetscCall(NNLSGram(k, Q.data(), b.data(), s.data()));
-    for (double &v : s) v = PetscMax(v, 1e-10);
-  }
-  for (PetscInt j = 0; j < (PetscInt)nmf->W.size() / k; j++)
-    for (PetscInt c = 0; c < k; c++) nmf->W[j * k + c] = nmf->W[j * k + c] * (1.0 / s[c]); /* W <- W diag(1/s) */
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) H[q * k + c] = s[c] * H[q * k + c]; /* H <- diag(s) H */
-  PetscCall(VecRestoreArray(nmf->H, &H));
+  PetscCall(VecRestoreArrayRead(nmf->X, &X));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMFSolve(NMF nmf)
 {
   NMFLoss             loss;
-  std::vector<double> D, W_new;
-  const PetscScalar  *X;
+  std::vector<double> D, W_new, row;
 
   PetscFunctionBegin;
   PetscCall(NMFSetUp(nmf));
@@ -255,31 +121,43 @@ PetscErrorCode NMFSolve(NMF nmf)
   const PetscInt n = nmf->n, k = nmf->k;
   const double   t0 = MPI_Wtime();
   D.resize(n * k);
-  for (auto &col : nmf->losses) col.clear();
+  LossNames(nmf);
+  nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
 
   PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
-  const double eval_init = loss.full;
+  const double eval_init   = loss.full;
   double       eval_before = INFINITY;
-  nmf->n_iter            = 0;
-  nmf->reason            = NMF_CONVERGED_ITERATING;
+  nmf->n_iter              = 0;
+  nmf->reason              = NMF_CONVERGED_ITERATING;
+  if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
+    if (nmf->gamma_given.empty()) PetscCall(NMFLipschitzBounds_Private(nmf, &nmf->gamma_H, &nmf->gamma_W));
+    else {
+      nmf->gamma_H = nmf->gamma_given[0];
+      nmf->gamma_W = nmf->gamma_given[1];
+    }
+    nmf->gamma_initial = {nmf->gamma_H, nmf->gamma_W};
+  } else {
+    nmf->gamma_H       = nmf->gamma_given.empty() ? 8.0 : nmf->gamma_given[0]; /* sigma_L */
+    nmf->gamma_initial = {nmf->gamma_H};
+  }
   while (nmf->reason == NMF_CONVERGED_ITERATING) {
-    PetscCall(VecGetArrayRead(nmf->X, &X));
-    NMFComputeD_Private(nmf, nmf->W.data(), D.data());
-    PetscCall(HStep(nmf, D.data(), X));
-    PetscCall(WStep(nmf, D.data(), X, W_new));
-    PetscCall(VecRestoreArrayRead(nmf->X, &X));
+    PetscCall(Iterate(nmf, D, W_new));
     PetscCall(NMFLoss_Private(nmf, W_new.data(), nmf->H_new, &loss));
     const double eval_after = loss.full;
     nmf->n_iter++;
-    double       mean_W = 0, rel_H;
+    double mean_W = 0, rel_H;
     for (double w : W_new) mean_W += w;
     mean_W /= W_new.size();
     const double rel_W = RelativeChange((PetscInt)W_new.size(), W_new.data(), nmf->W.data(), nmf->tol, mean_W);
     PetscCall(RelativeChangeH(nmf, &rel_H));
     nmf->W.swap(W_new);
     std::swap(nmf->H, nmf->H_new);
-    const double row[NMF_LOSS_COLUMNS] = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma, rel_W, rel_H};
-    for (PetscInt j = 0; j < NMF_LOSS_COLUMNS; j++) nmf->losses[j].push_back(row[j]);
+    row = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
+    if (nmf->true_H) {
+      row.resize(NMF_LOSS_COLUMNS + 2 * k + 1);
+      PetscCall(NMFTruthMetrics_Private(nmf, row.data() + NMF_LOSS_COLUMNS));
+    }
+    for (size_t j = 0; j < row.size(); j++) nmf->losses[j].push_back(row[j]);
 
     /* stopping rules, in espm's order */
     if (nmf->n_iter >= nmf->max_iter) nmf->reason = NMF_CONVERGED_MAX_ITER;
@@ -293,7 +171,7 @@ PetscErrorCode NMFSolve(NMF nmf)
       PetscCall(PetscPrintf(nmf->comm, "It %" PetscInt_FMT " / %" PetscInt_FMT ": loss %e, %0.3f it/s\n", nmf->n_iter, nmf->max_iter, eval_after, nmf->n_iter / (MPI_Wtime() - t0)));
     eval_before = eval_after;
   }
-  if (!nmf->force_simplex) PetscCall(RescaleWH(nmf));
+  if (!nmf->force_simplex) PetscCall(NMFRescaleWH_Private(nmf, nmf->W, nmf->H));
   nmf->fit_seconds = MPI_Wtime() - t0;
   PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
   nmf->reconstruction_err = loss.full;
@@ -302,7 +180,7 @@ PetscErrorCode NMFSolve(NMF nmf)
   nmf->GW.resize(n * k);
   NMFComputeD_Private(nmf, nmf->W.data(), nmf->GW.data());
   nmf->losses_table.clear();
-  for (PetscInt j = 0; j < NMF_LOSS_COLUMNS; j++) nmf->losses_table.insert(nmf->losses_table.end(), nmf->losses[j].begin(), nmf->losses[j].end());
+  for (auto &col : nmf->losses) nmf->losses_table.insert(nmf->losses_table.end(), col.begin(), col.end());
   nmf->solved = PETSC_TRUE;
   if (nmf->verbose > 0) PetscCall(PetscPrintf(nmf->comm, "Stopped after %" PetscInt_FMT " iterations (%s) in %.3f s\n", nmf->n_iter, NMFConvergedReasonName(nmf->reason), nmf->fit_seconds));
   if (nmf->view) PetscCall(NMFView(nmf, NULL));

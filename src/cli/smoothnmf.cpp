@@ -42,7 +42,7 @@ struct ProgramOptions {
   char      shape[256] = "", layout[64] = "pixels_first";
   char      init_W[PETSC_MAX_PATH_LEN] = "", init_H[PETSC_MAX_PATH_LEN] = "", G[PETSC_MAX_PATH_LEN] = "";
   char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
-  char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "";
+  char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "", transform[PETSC_MAX_PATH_LEN] = "";
   PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_shape = PETSC_FALSE;
 };
 
@@ -59,8 +59,9 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscCall(PetscOptionsString("-nmf_init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
   PetscCall(PetscOptionsString("-nmf_fixed_W", "mask of W, FILE:DATASET: entries >= 0 are held", "", o->fixed_W, o->fixed_W, sizeof(o->fixed_W), NULL));
   PetscCall(PetscOptionsString("-nmf_fixed_H", "mask of H, FILE:DATASET: entries >= 0 are held", "", o->fixed_H, o->fixed_H, sizeof(o->fixed_H), NULL));
-  PetscCall(PetscOptionsString("-nmf_true_D", "ground-truth spectra FILE:DATASET (not available yet)", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
-  PetscCall(PetscOptionsString("-nmf_true_H", "ground-truth maps FILE:DATASET (not available yet)", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
+  PetscCall(PetscOptionsString("-nmf_true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
+  PetscCall(PetscOptionsString("-nmf_true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
+  PetscCall(PetscOptionsString("-nmf_transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -153,6 +154,33 @@ static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], PetscErrorCode (
   PetscFunctionReturn(0);
 }
 
+/* A ground truth with another number of components is ignored with a warning, as in espm. */
+static PetscErrorCode LoadTruth(NMF nmf, MPI_Comm comm, const char specD[], const char specH[], PetscInt n, PetscInt k)
+{
+  PetscInt   r, c, nd, dims[3];
+  PetscReal *d;
+  DM         daH;
+  Vec        th;
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOReadMatrix(comm, specD, &r, &c, &d));
+  PetscCall(NMFIOGetMapShape(comm, specH, &nd, dims, NULL));
+  if (c != k || dims[0] != k) {
+    PetscCall(PetscPrintf(comm, "smoothnmf: warning: the ground truth has %" PetscInt_FMT " components, not n_components = %" PetscInt_FMT ": it is ignored\n", c != k ? c : dims[0], k));
+    PetscCall(PetscFree(d));
+    PetscFunctionReturn(0);
+  }
+  if (r != n) PetscCall(PetscFree(d));
+  PetscCheck(r == n, comm, PETSC_ERR_ARG_SIZ, "true_D '%s' has %" PetscInt_FMT " rows but the map has %" PetscInt_FMT " channels", specD, r, n);
+  PetscCall(NMFGetAbundanceDM(nmf, &daH));
+  PetscCall(DMCreateGlobalVector(daH, &th));
+  PetscCall(NMFIOReadAbundance(nmf, specH, th));
+  PetscCall(NMFSetTruth(nmf, r, c, d, th));
+  PetscCall(PetscFree(d));
+  PetscCall(VecDestroy(&th));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Run(MPI_Comm comm)
 {
   ProgramOptions o;
@@ -176,7 +204,8 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCheck(o.has_input && o.input[0], comm, PETSC_ERR_ARG_WRONG, "no input map: give -i FILE[:DATASET] (see -help)");
   PetscCheck(o.has_output && o.output[0], comm, PETSC_ERR_ARG_WRONG, "no output file: give -o OUTPUT.h5 (see -help)");
   PetscCheck(!strcmp(o.layout, "pixels_first"), comm, PETSC_ERR_SUP, "-nmf_layout %s is not available yet: only pixels_first ((ny, nx, channels) or (pixels, channels))", o.layout);
-  PetscCheck(!o.true_D[0] && !o.true_H[0], comm, PETSC_ERR_SUP, "-nmf_true_D / -nmf_true_H (ground-truth metrics) are not available yet");
+  PetscCheck(!o.true_D[0] == !o.true_H[0], comm, PETSC_ERR_ARG_WRONG, "a ground truth needs both -nmf_true_D and -nmf_true_H");
+  PetscCheck(!o.transform[0] || (!o.init_W[0] && !o.fixed_W[0]), comm, PETSC_ERR_ARG_INCOMP, "-nmf_transform takes W from its result file: drop -nmf_init_W / -nmf_fixed_W");
   PetscCall(CheckOutputWritable(comm, o.output));
 
   /* the map, each rank reading its own block */
@@ -204,11 +233,18 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscCall(ierr);
     m = c;
   }
+  if (o.transform[0]) {
+    /* transform: the learned W, held fixed (only H steps run) */
+    std::string spec = std::string(o.transform) + ":/W";
+    PetscCall(LoadReplicated(nmf, comm, spec.c_str(), m, k, "the learned W", NMFSetInitialW));
+    PetscCall(NMFSetHoldW(nmf, PETSC_TRUE));
+  }
   if (o.init_W[0]) PetscCall(LoadReplicated(nmf, comm, o.init_W, m, k, "the initial W", NMFSetInitialW));
   if (o.init_H[0]) PetscCall(LoadAbundance(nmf, o.init_H, NMFSetInitialH));
   if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
   if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, NMFSetFixedH));
-  if (o.init_W[0] || o.init_H[0]) PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
+  if (o.true_D[0]) PetscCall(LoadTruth(nmf, comm, o.true_D, o.true_H, n, k));
+  if (o.init_W[0] || o.init_H[0] || o.transform[0]) PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
   else {
     NMFInitType init;
     PetscCall(PetscOptionsGetEnum(NULL, NULL, "-nmf_init", NMFInitTypes, (PetscEnum *)&init, &help));
