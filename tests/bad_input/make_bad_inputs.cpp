@@ -1,0 +1,187 @@
+/* Writes the bad input files of the bad-input test matrix into a directory.
+
+     make_bad_inputs DIR
+
+   The map is small, (ny, nx, n) = (6, 5, 8), float64 and strictly positive, so every
+   failure is the one a file was made for. Serial HDF5 calls (the library is the parallel
+   build, opened with the default sec2 driver). */
+#include <hdf5.h>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <vector>
+#include <cerrno>
+#include <sys/stat.h>
+
+static const int NY = 6, NX = 5, N = 8, P = NY * NX, K = 2, M = 4;
+
+static void Die(const std::string &what)
+{
+  fprintf(stderr, "make_bad_inputs: %s\n", what.c_str());
+  exit(1);
+}
+
+static hid_t Create(const std::string &path)
+{
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) Die("cannot create " + path);
+  return f;
+}
+
+static void Close(hid_t f, const std::string &path)
+{
+  if (H5Fclose(f) < 0) Die("cannot close " + path);
+}
+
+/* A float64 dataset at `name` (intermediate groups created), of the given shape. */
+static void Write(hid_t f, const std::string &name, const std::vector<hsize_t> &dims, const std::vector<double> &v)
+{
+  size_t len = 1;
+  for (hsize_t d : dims) len *= d;
+  if (len != v.size()) Die("internal: " + name + " has the wrong number of values");
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t space = H5Screate_simple((int)dims.size(), dims.data(), NULL);
+  hid_t d     = H5Dcreate2(f, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  if (d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) Die("cannot write " + name);
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Pclose(lcpl);
+}
+
+/* Strictly positive values, different everywhere. */
+static std::vector<double> Positive(size_t len, double base = 1.0)
+{
+  std::vector<double> v(len);
+  for (size_t i = 0; i < len; i++) v[i] = base + 0.5 * std::sin(0.7 * (double)i) + 0.01 * (double)(i % 13);
+  return v;
+}
+
+/* The map (NY, NX, N) with one entry replaced: pixel (i, j), channel c. */
+static std::vector<double> MapWith(int i, int j, int c, double value)
+{
+  std::vector<double> x = Positive((size_t)P * N, 2.0);
+  x[((size_t)i * NX + j) * N + c] = value;
+  return x;
+}
+
+static void WriteMapFile(const std::string &path, const std::vector<double> &x)
+{
+  hid_t f = Create(path);
+  Write(f, "/X", {NY, NX, N}, x);
+  Close(f, path);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc != 2) Die("usage: make_bad_inputs DIR");
+  if (mkdir(argv[1], 0755) != 0 && errno != EEXIST) Die(std::string("cannot create the directory ") + argv[1]);
+  const std::string dir = std::string(argv[1]) + "/";
+
+  /* good.h5: a valid map, and next to it every auxiliary dataset, right or wrong */
+  {
+    const std::string path = dir + "good.h5";
+    hid_t             f    = Create(path);
+    Write(f, "/X", {NY, NX, N}, Positive((size_t)P * N, 2.0));
+    Write(f, "/P", {P, N}, Positive((size_t)P * N, 2.0));         /* (pixels, channels), no image shape */
+    Write(f, "/X4d", {2, 3, 5, N}, Positive((size_t)P * N, 2.0)); /* 4-D */
+    Write(f, "/X1d", {P}, Positive(P, 2.0));                      /* 1-D */
+    Write(f, "/W_ok", {N, K}, Positive((size_t)N * K));
+    Write(f, "/W_bad", {N - 1, K}, Positive((size_t)(N - 1) * K)); /* one row short */
+    Write(f, "/H_transposed", {K, NX, NY}, Positive((size_t)K * P)); /* (k, nx, ny): image sides swapped */
+    Write(f, "/H_bad_k", {K + 1, NY, NX}, Positive((size_t)(K + 1) * P)); /* k + 1 maps */
+    Write(f, "/G_ok", {N, M}, Positive((size_t)N * M));
+    Write(f, "/G_bad_rows", {N - 1, M}, Positive((size_t)(N - 1) * M)); /* rows != channels */
+    {
+      std::vector<double> g = Positive((size_t)N * M);
+      for (int j = 0; j < M; j++) g[3 * M + j] = 0.0; /* channel 3 all zero */
+      Write(f, "/G_zero_row", {N, M}, g);
+    }
+    {
+      std::vector<double> g = Positive((size_t)N * M);
+      g[5 * M + 2] = -0.25;
+      Write(f, "/G_negative", {N, M}, g);
+    }
+    {
+      std::vector<double> h = Positive((size_t)K * P);
+      h[(size_t)1 * P + (NY - 1) * NX + (NX - 1)] = -0.5; /* component 1, last pixel */
+      Write(f, "/H_negative", {K, NY, NX}, h);
+    }
+    {
+      std::vector<double> w = Positive((size_t)N * K);
+      w[2 * K + 1] = std::numeric_limits<double>::quiet_NaN();
+      Write(f, "/W_nan", {N, K}, w);
+    }
+    {
+      std::vector<double> g = Positive((size_t)N * M);
+      g[6 * M + 1] = std::numeric_limits<double>::infinity();
+      Write(f, "/G_inf", {N, M}, g);
+    }
+    Write(f, "/X0", {0, N}, {}); /* no pixels */
+    Write(f, "/mask_W_bad", {N, K + 1}, std::vector<double>((size_t)N * (K + 1), -1.0)); /* k + 1 columns */
+    Write(f, "/mask_H_bad", {K, NY, NX - 1}, std::vector<double>((size_t)K * NY * (NX - 1), -1.0));
+    { /* a string-typed dataset */
+      hid_t type = H5Tcopy(H5T_C_S1);
+      H5Tset_size(type, 16);
+      hsize_t     dims[2] = {P, N};
+      std::vector<char> text((size_t)P * N * 16, 'a');
+      hid_t space = H5Screate_simple(2, dims, NULL);
+      hid_t d     = H5Dcreate2(f, "/Xstr", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      if (d < 0 || H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0) Die("cannot write /Xstr");
+      H5Dclose(d);
+      H5Sclose(space);
+      H5Tclose(type);
+    }
+    H5Gclose(H5Gcreate2(f, "/a_group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)); /* a group, not a dataset */
+    Close(f, path);
+  }
+
+  /* bad values in X. At 3 ranks the 6 x 5 image is split into row blocks, so the last
+     pixel is owned by the last rank and the middle one by another rank than rank 0. */
+  WriteMapFile(dir + "negative.h5", MapWith(NY - 1, NX - 1, N - 1, -1.5));
+  WriteMapFile(dir + "nan.h5", MapWith(NY / 2, NX / 2, N / 2, std::numeric_limits<double>::quiet_NaN()));
+  WriteMapFile(dir + "inf.h5", MapWith(NY - 2, 1, 0, std::numeric_limits<double>::infinity()));
+
+  /* two signals under /Experiments (a HyperSpy file with two signals), no :DATASET */
+  {
+    const std::string path = dir + "two_signals.hspy";
+    hid_t             f    = Create(path);
+    Write(f, "/Experiments/first/data", {NY, NX, N}, Positive((size_t)P * N, 2.0));
+    Write(f, "/Experiments/second/data", {NY, NX, N}, Positive((size_t)P * N, 3.0));
+    Close(f, path);
+  }
+
+  /* a file that is not HDF5 */
+  {
+    const std::string path = dir + "not_hdf5.h5";
+    FILE             *t    = fopen(path.c_str(), "w");
+    if (!t) Die("cannot create " + path);
+    for (int i = 0; i < 64; i++) fprintf(t, "this is a text file, line %d, and not an HDF5 file\n", i);
+    fclose(t);
+  }
+
+  /* a truncated HDF5 file: a valid file (large enough that /X is at its end), cut in half */
+  {
+    const std::string full = dir + "truncated_full.h5", path = dir + "truncated.h5";
+    {
+      hid_t f = Create(full);
+      const int big = 40;
+      Write(f, "/X", {big, big, N}, Positive((size_t)big * big * N, 2.0));
+      Close(f, full);
+    }
+    FILE *in = fopen(full.c_str(), "rb");
+    if (!in) Die("cannot read " + full);
+    std::vector<char> bytes;
+    char              buf[65536];
+    size_t            got;
+    while ((got = fread(buf, 1, sizeof buf, in)) > 0) bytes.insert(bytes.end(), buf, buf + got);
+    fclose(in);
+    FILE *out = fopen(path.c_str(), "wb");
+    if (!out || fwrite(bytes.data(), 1, bytes.size() / 2, out) != bytes.size() / 2) Die("cannot write " + path);
+    fclose(out);
+    remove(full.c_str());
+  }
+  return 0;
+}
