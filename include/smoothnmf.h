@@ -45,6 +45,10 @@ typedef enum {
   NMF_CONVERGED_MAX_ITER         = 3  /* "max_iter" */
 } NMFConvergedReason;
 
+/* How the map X is kept in memory (converted to double inside the passes over X). */
+typedef enum { NMF_DATA_FLOAT64 = 0, NMF_DATA_FLOAT32, NMF_DATA_UINT16, NMF_DATA_UINT8 } NMFDataType;
+extern const char *const NMFDataTypes[];
+
 /* The first columns of the losses table, in espm's get_losses() order; with a ground truth
    ang_p0.., mse_p0.. and true_KL_loss follow (see NMFGetLossName). */
 #define NMF_LOSS_COLUMNS 7
@@ -92,6 +96,13 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
   (zero rows/columns replaced by log_shift, normalization).  Its object name, if any,
   is used in error messages. @*/
 PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X);
+
+/*@ NMFSetDataCompact - gives the map X in a compact type: array holds the owned pixels (row-major
+    within the block, n channels each, as a global vector of da would) as double, float, uint16_t
+    or uint8_t; the passes over X convert inside their loops.  The NMF takes the array (allocated
+    with PetscMalloc) and frees it.  Collective.
+    Option (program): -nmf_data_type native|float64|float32 @*/
+PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array);
 
 /*@ NMFGetAbundanceDM - the DMDA of H (k dof per pixel, same ownership as X).  Not collective
     after the first call. Valid after NMFSetData and once n_components is set. @*/

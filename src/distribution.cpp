@@ -13,8 +13,19 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
   PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "the data must have at least one channel, not %" PetscInt_FMT, n);
   if (ny > 0) {
     PetscCheck(ny >= 2 && nx >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2", ny, nx);
+    PetscInt mx = PETSC_DECIDE, my = PETSC_DECIDE;
+    if (lx || ly) { /* the rank grid follows from the given ownership ranges */
+      PetscCheck(lx && ly, comm, PETSC_ERR_ARG_WRONG, "give both ly and lx, or neither");
+      PetscInt sum = 0;
+      for (mx = 0; sum < nx && mx < size; mx++) sum += lx[mx];
+      PetscCheck(sum == nx && size % mx == 0, comm, PETSC_ERR_ARG_SIZ, "lx must split the %" PetscInt_FMT " image columns over a number of ranks that divides %d", nx, size);
+      my  = size / mx;
+      sum = 0;
+      for (PetscInt j = 0; j < my; j++) sum += ly[j];
+      PetscCheck(sum == ny, comm, PETSC_ERR_ARG_SIZ, "ly must split the %" PetscInt_FMT " image rows over %" PetscInt_FMT " ranks", ny, my);
+    }
     /* the X DMDA never exchanges ghosts: stencil width 0 */
-    PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, PETSC_DECIDE, PETSC_DECIDE, n, 0, lx, ly, da));
+    PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, mx, my, n, 0, lx, ly, da));
   } else {
     PetscCheck(nx >= size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " pixels cannot be shared by %d ranks: use at most %" PetscInt_FMT " ranks", nx, size, nx);
     PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, nx, n, 0, lx, da));
@@ -55,8 +66,17 @@ PetscErrorCode NMFGlobalPixelIndex_Private(NMF nmf, PetscInt q_local, PetscInt *
 /* HL = H Delta for the owned pixels (k values per pixel, pixel-major):
    (H Delta)[c, q] = deg(q) H[c, q] - sum over the 4-neighbours r of q of H[c, r],
    with free borders (deg = number of neighbours inside the image).  Without an image
-   shape Delta is the identity.  The ghost layer comes from the neighbouring ranks. */
-PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL)
+   shape Delta is the identity.  The ghost layer comes from the neighbouring ranks:
+   Begin starts the exchange, End finishes it and applies the stencil, so work on X can
+   run in between. */
+PetscErrorCode NMFLaplacianBegin_Private(NMF nmf, Vec H)
+{
+  PetscFunctionBegin;
+  if (nmf->has_shape) PetscCall(DMGlobalToLocalBegin(nmf->daH, H, INSERT_VALUES, nmf->H_local));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFLaplacianEnd_Private(NMF nmf, Vec H, double *HL)
 {
   const PetscInt k = nmf->k;
 
@@ -69,10 +89,8 @@ PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL)
     PetscFunctionReturn(0);
   }
   PetscScalar ***h;
-  Vec            Hloc = nmf->H_local;
-  PetscCall(DMGlobalToLocalBegin(nmf->daH, H, INSERT_VALUES, Hloc));
-  PetscCall(DMGlobalToLocalEnd(nmf->daH, H, INSERT_VALUES, Hloc));
-  PetscCall(DMDAVecGetArrayDOFRead(nmf->daH, Hloc, &h));
+  PetscCall(DMGlobalToLocalEnd(nmf->daH, H, INSERT_VALUES, nmf->H_local));
+  PetscCall(DMDAVecGetArrayDOFRead(nmf->daH, nmf->H_local, &h));
   const PetscInt nx = nmf->nx, ny = nmf->ny;
   for (PetscInt i = nmf->ys; i < nmf->ys + nmf->ym; i++) {
     for (PetscInt j = nmf->xs; j < nmf->xs + nmf->xm; j++) {
@@ -88,7 +106,15 @@ PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL)
       }
     }
   }
-  PetscCall(DMDAVecRestoreArrayDOFRead(nmf->daH, Hloc, &h));
+  PetscCall(DMDAVecRestoreArrayDOFRead(nmf->daH, nmf->H_local, &h));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL)
+{
+  PetscFunctionBegin;
+  PetscCall(NMFLaplacianBegin_Private(nmf, H));
+  PetscCall(NMFLaplacianEnd_Private(nmf, H, HL));
   PetscFunctionReturn(0);
 }
 

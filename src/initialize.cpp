@@ -71,36 +71,82 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode GlobalMeanX(NMF nmf, const double *x, double *mean)
+#define NMF_PIXEL_BLOCK 256
+
+/* Calls f(q0, nb, x) on consecutive blocks of owned pixels, x a double view of the block. */
+template <class F>
+static PetscErrorCode ForPixelBlocks(NMF nmf, F f)
+{
+  std::vector<double> buf;
+  const double       *x;
+
+  PetscFunctionBegin;
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
+    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
+    PetscCall(f(q0, nb, x));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
   double s = 0;
 
   PetscFunctionBegin;
-  for (PetscInt e = 0; e < nmf->p_local * nmf->n; e++) s += x[e];
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+    for (PetscInt e = 0; e < nb * nmf->n; e++) s += x[e];
+    return PetscErrorCode(0);
+  }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
   *mean = s / ((double)nmf->n * (double)nmf->p);
   PetscFunctionReturn(0);
 }
 
+/* C (n x n, row-major, upper triangle) += sum over the nb pixels of x_q x_q^T, in tiles of
+   16 rows x 256 columns that stay in L1 while the pixels stream by. */
+static void GramAccumulate(PetscInt n, PetscInt nb, const double *x, double *C)
+{
+  const PetscInt TI = 16, TJ = 256;
+  for (PetscInt j0 = 0; j0 < n; j0 += TJ) {
+    const PetscInt j1 = PetscMin(n, j0 + TJ);
+    for (PetscInt i0 = 0; i0 < j1; i0 += TI) {
+      const PetscInt i1 = PetscMin(n, i0 + TI);
+      for (PetscInt q = 0; q < nb; q++) {
+        const double *xq = x + q * n;
+        for (PetscInt i = i0; i < i1; i++) {
+          const double   a  = xq[i];
+          double        *ci = C + i * n;
+          const PetscInt js = PetscMax(j0, i);
+#pragma omp simd
+          for (PetscInt j = js; j < j1; j++) ci[j] += a * xq[j]; /* C[i, j] += X[i, q] X[j, q] */
+        }
+      }
+    }
+  }
+}
+
 /* The k leading singular triplets of X (n x p): from the allreduced Gram matrix X X^T (n x n),
    U = its leading eigenvectors, S = sqrt(eigenvalues), V^T (per pixel) = U^T x_q / S. */
-static PetscErrorCode TruncatedSVD(NMF nmf, const double *x, std::vector<double> &U, std::vector<double> &S, double *V)
+static PetscErrorCode TruncatedSVD(NMF nmf, std::vector<double> &U, std::vector<double> &S, double *V)
 {
-  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  const PetscInt      n = nmf->n, k = nmf->k;
   std::vector<double> C(n * n, 0.0), w(n);
-  PetscBLASInt        bn, bp, lwork = -1, info;
-  const double        one = 1.0, zero = 0.0;
+  PetscBLASInt        bn, lwork = -1, info;
   double              wq;
 
   PetscFunctionBegin;
   PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCall(PetscBLASIntCast(pl, &bp));
-  if (pl > 0) PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bn, &bp, &one, x, &bn, &zero, C.data(), &bn)); /* C = X X^T (upper) */
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+    GramAccumulate(n, nb, x, C.data());
+    return PetscErrorCode(0);
+  }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, C.data(), (PetscMPIInt)(n * n), MPI_DOUBLE, MPI_SUM, nmf->comm));
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, C.data(), &bn, w.data(), &wq, &lwork, &info));
+  /* C is row-major upper, i.e. column-major lower */
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "L", &bn, C.data(), &bn, w.data(), &wq, &lwork, &info));
   lwork = (PetscBLASInt)wq;
   std::vector<double> work(lwork);
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, C.data(), &bn, w.data(), work.data(), &lwork, &info));
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "L", &bn, C.data(), &bn, w.data(), work.data(), &lwork, &info));
   PetscCheck(info == 0, nmf->comm, PETSC_ERR_LIB, "LAPACK syev failed (info %d) in the SVD of X", (int)info);
   U.assign(n * k, 0.0);
   S.assign(k, 0.0);
@@ -114,23 +160,26 @@ static PetscErrorCode TruncatedSVD(NMF nmf, const double *x, std::vector<double>
     const double sgn = C[col * n + imax] < 0 ? -1.0 : 1.0;
     for (PetscInt i = 0; i < n; i++) U[i * k + j] = sgn * C[col * n + i];
   }
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt j = 0; j < k; j++) {
-      double s = 0;
-      for (PetscInt i = 0; i < n; i++) s += U[i * k + j] * x[q * n + i];
-      V[q * k + j] = S[j] > 0 ? s / S[j] : 0.0; /* v_q = U^T x_q / S */
-    }
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    for (PetscInt q = 0; q < nb; q++)
+      for (PetscInt j = 0; j < k; j++) {
+        double s = 0;
+        for (PetscInt i = 0; i < n; i++) s += U[i * k + j] * x[q * n + i];
+        V[(q0 + q) * k + j] = S[j] > 0 ? s / S[j] : 0.0; /* v_q = U^T x_q / S */
+      }
+    return PetscErrorCode(0);
+  }));
   PetscFunctionReturn(0);
 }
 
 /* scikit-learn's _initialize_nmf applied to X (n x p): D (n x k) and H (k x p, pixel-major here). */
-static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, const double *x, std::vector<double> &D, double *H)
+static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double> &D, double *H)
 {
   const PetscInt n = nmf->n, k = nmf->k, pl = nmf->p_local;
   double         mean = 0;
 
   PetscFunctionBegin;
-  PetscCall(GlobalMeanX(nmf, x, &mean));
+  PetscCall(GlobalMeanX(nmf, &mean));
   D.assign(n * k, 0.0);
   if (init == NMF_INIT_RANDOM) {
     const double avg = std::sqrt(mean / k); /* a = sqrt(mean(X) / k) */
@@ -143,7 +192,7 @@ static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, const double *x, st
     PetscFunctionReturn(0);
   }
   std::vector<double> U, S;
-  PetscCall(TruncatedSVD(nmf, x, U, S, H)); /* H holds V^T for now */
+  PetscCall(TruncatedSVD(nmf, U, S, H)); /* H holds V^T for now */
   /* norms of the positive and negative parts of each V_j (global sums over pixels) */
   std::vector<double> vn(2 * k, 0.0);
   for (PetscInt q = 0; q < pl; q++)
@@ -207,10 +256,8 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   const PetscInt m = nmf->G.empty() ? n : nmf->m;
   const double   eps = nmf->log_shift;
   PetscScalar   *H;
-  const double  *x;
 
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->X, &x));
   PetscCall(VecGetArray(nmf->H, &H));
   const bool haveW = !nmf->W_init.empty(), haveH = nmf->H_init != nullptr;
   if (haveH) PetscCall(VecCopy(nmf->H_init, nmf->H));
@@ -220,11 +267,15 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   } else if (haveH) {
     /* D = |lstsq(H^T, X^T)|^T through the normal equations (H H^T) D^T = H X^T, summed over ranks */
     std::vector<double> HHt(k * k, 0.0), XHt(n * k, 0.0), D(n * k);
-    for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) {
-        for (PetscInt d = 0; d < k; d++) HHt[c * k + d] += H[q * k + c] * H[q * k + d];
-        for (PetscInt i = 0; i < n; i++) XHt[c * n + i] += x[q * n + i] * H[q * k + c];
-      }
+    PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+      for (PetscInt q = 0; q < nb; q++)
+        for (PetscInt c = 0; c < k; c++) {
+          const double hc = H[(q0 + q) * k + c];
+          for (PetscInt d = 0; d < k; d++) HHt[c * k + d] += hc * H[(q0 + q) * k + d];
+          for (PetscInt i = 0; i < n; i++) XHt[c * n + i] += x[q * n + i] * hc;
+        }
+      return PetscErrorCode(0);
+    }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, HHt.data(), (PetscMPIInt)(k * k), MPI_DOUBLE, MPI_SUM, nmf->comm));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, XHt.data(), (PetscMPIInt)(n * k), MPI_DOUBLE, MPI_SUM, nmf->comm));
     /* solve (H H^T) Z = H X^T with Z = D^T (k x n); column-major B: k x n is XHt transposed */
@@ -240,28 +291,28 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
     nmf->W = nmf->W_init;
     std::vector<double> D(n * k), A(n * k);
     NMFComputeD_Private(nmf, nmf->W.data(), D.data());
-    const PetscInt      block = 256, ldb = PetscMax(n, k);
-    std::vector<double> B(ldb * block);
-    for (PetscInt q0 = 0; q0 < pl; q0 += block) {
-      const PetscInt nb = PetscMin(block, pl - q0);
+    const PetscInt      ldb = PetscMax(n, k);
+    std::vector<double> B(ldb * NMF_PIXEL_BLOCK);
+    PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
       for (PetscInt i = 0; i < n; i++)
         for (PetscInt c = 0; c < k; c++) A[c * n + i] = D[i * k + c];
       for (PetscInt b = 0; b < nb; b++)
-        for (PetscInt i = 0; i < n; i++) B[b * ldb + i] = x[(q0 + b) * n + i];
+        for (PetscInt i = 0; i < n; i++) B[b * ldb + i] = x[b * n + i];
       PetscCall(NMFLeastSquares_Private(n, k, nb, A.data(), B.data()));
       for (PetscInt b = 0; b < nb; b++) {
         double s = 0;
         for (PetscInt c = 0; c < k; c++) s += PetscAbsReal(B[b * ldb + c]);
         for (PetscInt c = 0; c < k; c++) H[(q0 + b) * k + c] = PetscAbsReal(B[b * ldb + c]) / (nmf->force_simplex ? s : 1.0);
       }
-    }
+      return PetscErrorCode(0);
+    }));
   } else {
     NMFInitType init = nmf->init;
     if (init == NMF_INIT_DEFAULT) init = (k <= PetscMin(n, nmf->p)) ? NMF_INIT_NNDSVDA : NMF_INIT_RANDOM;
     PetscCheck(init == NMF_INIT_RANDOM || k <= PetscMin(n, nmf->p), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "init %s needs n_components <= min(channels, pixels) = %" PetscInt_FMT ", not %" PetscInt_FMT "; use -nmf_init random", NMFInitTypes[init], PetscMin(n, nmf->p), k);
     nmf->init_used = init;
     std::vector<double> D;
-    PetscCall(SklearnInit(nmf, init, x, D, H));
+    PetscCall(SklearnInit(nmf, init, D, H));
     if (nmf->force_simplex) {
       /* NaN -> 1/k; s = column sums of H; H <- H / s; D <- D mean(s) */
       double ssum = 0;
@@ -283,6 +334,5 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   for (double &w : nmf->W) w = PetscMax(w, eps); /* W <- max(W, eps) */
   for (PetscInt e = 0; e < pl * k; e++) H[e] = PetscMax(H[e], eps); /* H <- max(H, eps) */
   PetscCall(VecRestoreArray(nmf->H, &H));
-  PetscCall(VecRestoreArrayRead(nmf->X, &x));
   PetscFunctionReturn(0);
 }

@@ -5,6 +5,7 @@
 
 const char *const NMFAlgos[]     = {"log_surrogate", "l2_surrogate", "projected_gradient", "NMFAlgo", "NMF_ALGO_", nullptr};
 const char *const NMFInitTypes[] = {"default", "random", "nndsvd", "nndsvda", "nndsvdar", "custom", "NMFInitType", "NMF_INIT_", nullptr};
+const char *const NMFDataTypes[] = {"float64", "float32", "uint16", "uint8", "NMFDataType", "NMF_DATA_", nullptr};
 const char *const NMFLossNames[NMF_LOSS_COLUMNS] = {"full_loss", "KL_div_loss", "log_reg_loss", "Lapl_reg_loss", "gamma", "rel_W", "rel_H"};
 
 const char *NMFConvergedReasonName(NMFConvergedReason reason)
@@ -33,6 +34,7 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   if (!nmf || !*nmf) PetscFunctionReturn(0);
   NMF s = *nmf;
   PetscCall(VecDestroy(&s->X));
+  PetscCall(PetscFree(s->Xc));
   PetscCall(DMDestroy(&s->daX));
   PetscCall(VecDestroy(&s->H_init));
   PetscCall(VecDestroy(&s->fixed_H));
@@ -55,7 +57,8 @@ PetscErrorCode NMFSetOptionsPrefix(NMF nmf, const char prefix[])
 
 /* ------------------------------------------------------------------ data */
 
-PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
+/* the layout of the data: the DMDA, its image shape and the owned block */
+static PetscErrorCode SetDataLayout(NMF nmf, DM da)
 {
   PetscInt dim, dof, M, N, sw;
 
@@ -64,11 +67,10 @@ PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
   PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, &dof, &sw, NULL, NULL, NULL, NULL));
   PetscCheck(dim == 1 || dim == 2, nmf->comm, PETSC_ERR_ARG_WRONG, "the data DMDA must be 1-D (pixels) or 2-D (image), not %" PetscInt_FMT "-D", dim);
   PetscCall(PetscObjectReference((PetscObject)da));
-  PetscCall(PetscObjectReference((PetscObject)X));
   PetscCall(VecDestroy(&nmf->X));
+  PetscCall(PetscFree(nmf->Xc));
   PetscCall(DMDestroy(&nmf->daX));
   nmf->daX       = da;
-  nmf->X         = X;
   nmf->n         = dof;
   nmf->has_shape = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
   if (dim == 2) {
@@ -86,6 +88,34 @@ PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
     nmf->ym = 1;
   }
   nmf->p_local = nmf->xm * nmf->ym;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
+{
+  PetscFunctionBegin;
+  PetscCall(SetDataLayout(nmf, da));
+  PetscCall(PetscObjectReference((PetscObject)X));
+  nmf->X      = X;
+  nmf->xtype  = NMF_DATA_FLOAT64;
+  nmf->xscale = 1.0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
+{
+  PetscFunctionBegin;
+  PetscCall(SetDataLayout(nmf, da));
+  nmf->xtype  = type;
+  nmf->xscale = 1.0;
+  if (type == NMF_DATA_FLOAT64) { /* a double array: wrap it in a Vec of da */
+    PetscCall(DMCreateGlobalVector(da, &nmf->X));
+    PetscScalar *x;
+    PetscCall(VecGetArray(nmf->X, &x));
+    PetscCall(PetscArraycpy(x, (const double *)array, nmf->p_local * nmf->n));
+    PetscCall(VecRestoreArray(nmf->X, &x));
+    PetscCall(PetscFree(array));
+  } else nmf->Xc = array;
   PetscFunctionReturn(0);
 }
 

@@ -1,8 +1,19 @@
-/* The loops over X.  Each visits the owned pixels once, forming a pixel's column of
-   Y = D H on the fly: no n x p temporary is ever stored.  X and H are pixel-major
-   (x[q n + i], h[q k + c]); D = G W is n x k row-major and replicated. */
+/* The loops over X (the hot paths).  Each pass visits the owned pixels once and, within a
+   pixel, blocks of channels: the block's column of Y = D h, the ratio X / Y and their
+   contributions stay in L1, so no n x p temporary is ever stored and X is read once per pass.
+   D = G W is kept transposed (Dt[c n + i]) so the channel loops are unit-stride and vectorize.
+   X is stored pixel-major as double, float, uint16 or uint8 (value = scale * stored). */
 #include "nmf_impl.h"
 #include <cmath>
+#include <cstdint>
+
+#if defined(SMOOTHNMF_HAVE_MVEC)
+/* glibc's libmvec has vector variants of log (<= 4 ulp): let the channel loops call them */
+  #pragma omp declare simd notinbranch
+extern "C" double log(double);
+#endif
+
+#define NMF_CHANNEL_BLOCK 256
 
 /* D = G W (n x k); with the identity G, D = W. */
 void NMFComputeD_Private(NMF nmf, const double *W, double *D)
@@ -20,117 +31,175 @@ void NMFComputeD_Private(NMF nmf, const double *W, double *D)
     }
 }
 
-/* num[:, q] = D^T (x_q / (D h_q + shift)) for every owned pixel q (the KL part of the H step) */
-void NMFKLNumerator_Private(NMF nmf, const double *X, const double *D, const double *H, double shift, double *num)
+/* Pass A over the owned pixels, for each pixel q with y = D h_q:
+     num[:, q] = D^T (x_q / (y + shift))     (KL)   or   D^T x_q   (l2)      when num != NULL
+     sums[0] += sum y, sums[1] += sum max(x, eps) log y                (KL)
+     sums[0] += sum (y - x)^2                                          (l2)      when sums != NULL */
+template <typename T>
+static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
 {
-  const PetscInt n = nmf->n, k = nmf->k;
-  for (PetscInt q = 0; q < nmf->p_local; q++) {
-    const double *x = X + q * n, *h = H + q * k;
-    double       *t = num + q * k;
-    for (PetscInt c = 0; c < k; c++) t[c] = 0;
-    for (PetscInt i = 0; i < n; i++) {
-      const double *d = D + i * k;
-      double        y = 0;
-      for (PetscInt c = 0; c < k; c++) y += d[c] * h[c]; /* y = (D h)_i */
-      const double r = x[i] / (y + shift);
-      for (PetscInt c = 0; c < k; c++) t[c] += d[c] * r; /* t += D[i,:] x_i / y_i */
-    }
-  }
-}
+  const PetscInt n = a.n, k = a.k;
+  const double   scale = a.scale, shift = a.shift, eps = a.eps;
+  double         y[NMF_CHANNEL_BLOCK], r[NMF_CHANNEL_BLOCK];
+  double         s0 = 0, s1 = 0;
 
-/* A += (X / (D H)) H^T over the owned pixels (n x k; the caller sums A over ranks) */
-void NMFKLWeightedRatio_Private(NMF nmf, const double *X, const double *D, const double *H, double *A)
-{
-  const PetscInt n = nmf->n, k = nmf->k;
-  for (PetscInt q = 0; q < nmf->p_local; q++) {
-    const double *x = X + q * n, *h = H + q * k;
-    for (PetscInt i = 0; i < n; i++) {
-      const double *d = D + i * k;
-      double        y = 0;
-      for (PetscInt c = 0; c < k; c++) y += d[c] * h[c];
-      const double r = x[i] / y;
-      double      *a = A + i * k;
-      for (PetscInt c = 0; c < k; c++) a[c] += r * h[c]; /* A[i,c] += X[i,q] / Y[i,q] H[c,q] */
-    }
-  }
-}
-
-/* num[:, q] = D^T x_q (the l2 H step) */
-void NMFL2Numerator_Private(NMF nmf, const double *X, const double *D, double *num)
-{
-  const PetscInt n = nmf->n, k = nmf->k;
-  for (PetscInt q = 0; q < nmf->p_local; q++) {
-    const double *x = X + q * n;
-    double       *t = num + q * k;
-    for (PetscInt c = 0; c < k; c++) t[c] = 0;
-    for (PetscInt i = 0; i < n; i++)
-      for (PetscInt c = 0; c < k; c++) t[c] += D[i * k + c] * x[i];
-  }
-}
-
-/* XHt += X H^T (n x k) and HHt += H H^T (k x k) over the owned pixels (the l2 W step) */
-void NMFL2Sums_Private(NMF nmf, const double *X, const double *H, double *XHt, double *HHt)
-{
-  const PetscInt n = nmf->n, k = nmf->k;
-  for (PetscInt q = 0; q < nmf->p_local; q++) {
-    const double *x = X + q * n, *h = H + q * k;
-    for (PetscInt i = 0; i < n; i++)
-      for (PetscInt c = 0; c < k; c++) XHt[i * k + c] += x[i] * h[c];
-    for (PetscInt c = 0; c < k; c++)
-      for (PetscInt d = 0; d < k; d++) HHt[c * k + d] += h[c] * h[d];
-  }
-}
-
-/* The losses of (W, H) on a data matrix given column by column (algorithm notes, section 5):
-   KL   = sum Y - sum max(X, eps) log Y + const_KL,  Y = max(G W, eps) max(H, eps)
-   l2   = 0.5 sum (G W H - X)^2
-   log  = sum_c,q mu_c log(H[c,q] + epsilon_reg)
-   Lapl = 0.5 lambda_L sum H .* (H Delta)
-   each divided by n p, and their raw sum. */
-template <class Column>
-static PetscErrorCode LossTerms(NMF nmf, const double *W, Vec Hvec, Column column, NMFLoss *loss)
-{
-  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
-  const double        eps = nmf->log_shift;
-  std::vector<double> D(n * k), hf(k), xbuf(n);
-  const PetscScalar  *H;
-  double              sums[4] = {0, 0, 0, 0};
-  bool                has_mu  = false;
-
-  PetscFunctionBegin;
-  NMFComputeD_Private(nmf, W, D.data());
-  if (!nmf->l2)
-    for (double &d : D) d = PetscMax(d, eps);
-  PetscCall(VecGetArrayRead(Hvec, &H));
-  for (PetscInt q = 0; q < pl; q++) {
-    const double *x = column(q, xbuf.data()), *h = H + q * k;
-    for (PetscInt c = 0; c < k; c++) hf[c] = nmf->l2 ? h[c] : PetscMax(h[c], eps);
-    for (PetscInt i = 0; i < n; i++) {
-      const double *d = D.data() + i * k;
-      double        y = 0;
-      for (PetscInt c = 0; c < k; c++) y += d[c] * hf[c];
-      if (nmf->l2) sums[0] += (y - x[i]) * (y - x[i]);
-      else {
-        sums[0] += y;
-        sums[1] += PetscMax(x[i], eps) * std::log(y);
+  for (PetscInt q = 0; q < a.p_local; q++) {
+    const T      *x = X + (size_t)q * n;
+    const double *h = a.H + q * k;
+    double       *t = num ? num + q * k : nullptr;
+    if (t)
+      for (PetscInt c = 0; c < k; c++) t[c] = 0;
+    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+      for (PetscInt j = 0; j < nb; j++) y[j] = 0;
+      for (PetscInt c = 0; c < k; c++) {
+        const double *d  = a.Dt + c * n + i0;
+        const double  hc = h[c];
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc; /* y = (D h)_i */
+      }
+      if (a.l2) {
+        if (sums) {
+#pragma omp simd reduction(+ : s0)
+          for (PetscInt j = 0; j < nb; j++) {
+            const double xv = scale * (double)x[i0 + j], dv = y[j] - xv;
+            s0 += dv * dv; /* (Y - X)^2 */
+          }
+        }
+        if (!t) continue;
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j];
+      } else if (sums) {
+#pragma omp simd reduction(+ : s0, s1)
+        for (PetscInt j = 0; j < nb; j++) {
+          const double xv = scale * (double)x[i0 + j];
+          r[j]            = xv / (y[j] + shift); /* X / Y */
+          s0 += y[j];                            /* sum Y */
+          s1 += PetscMax(xv, eps) * log(y[j]);   /* sum max(X, eps) log Y */
+        }
+      } else {
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j] / (y[j] + shift);
+      }
+      if (!t) continue;
+      for (PetscInt c = 0; c < k; c++) {
+        const double *d  = a.Dt + c * n + i0;
+        double        tc = 0;
+#pragma omp simd reduction(+ : tc)
+        for (PetscInt j = 0; j < nb; j++) tc += d[j] * r[j]; /* D^T (X / Y) */
+        t[c] += tc;
       }
     }
   }
+  if (sums) {
+    sums[0] += s0;
+    sums[1] += s1;
+  }
+}
+
+/* Pass B over the owned pixels (the W step), with y = D h_q:
+     KL: At[c n + i] += x_i / y_i h_q[c]     (A = (X / Y) H^T, transposed)
+     l2: At[c n + i] += x_i h_q[c]           (X H^T, transposed) */
+template <typename T>
+static void PassB(const NMFPassA &a, const T *X, double *At)
+{
+  const PetscInt n = a.n, k = a.k;
+  const double   scale = a.scale;
+  double         y[NMF_CHANNEL_BLOCK], r[NMF_CHANNEL_BLOCK];
+
+  for (PetscInt q = 0; q < a.p_local; q++) {
+    const T      *x = X + (size_t)q * n;
+    const double *h = a.H + q * k;
+    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+      if (a.l2) {
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j];
+      } else {
+        for (PetscInt j = 0; j < nb; j++) y[j] = 0;
+        for (PetscInt c = 0; c < k; c++) {
+          const double *d  = a.Dt + c * n + i0;
+          const double  hc = h[c];
+#pragma omp simd
+          for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc;
+        }
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j] / y[j]; /* X / Y */
+      }
+      for (PetscInt c = 0; c < k; c++) {
+        double      *acc = At + c * n + i0;
+        const double hc  = h[c];
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) acc[j] += r[j] * hc; /* A[i, c] += (X / Y)[i, q] H[c, q] */
+      }
+    }
+  }
+}
+
+/* the stored X of nmf, dispatched on its type */
+template <class F>
+static void WithX(NMF nmf, const double *Xd, F f)
+{
+  switch (nmf->xtype) {
+  case NMF_DATA_FLOAT32: f((const float *)nmf->Xc); break;
+  case NMF_DATA_UINT16: f((const uint16_t *)nmf->Xc); break;
+  case NMF_DATA_UINT8: f((const uint8_t *)nmf->Xc); break;
+  default: f(Xd); break;
+  }
+}
+
+void NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vector<double> &Dt, NMFPassA *a)
+{
+  const PetscInt n = nmf->n, k = nmf->k;
+  Dt.resize(n * k);
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt c = 0; c < k; c++) Dt[c * n + i] = D[i * k + c];
+  a->n = n, a->k = k, a->p_local = nmf->p_local;
+  a->Dt = Dt.data(), a->H = H;
+  a->scale = nmf->Xc ? nmf->xscale : 1.0;
+  a->shift = 0.0, a->eps = nmf->log_shift, a->l2 = nmf->l2 ? true : false;
+}
+
+PetscErrorCode NMFPassA_Private(NMF nmf, const NMFPassA &a, double *num, double *sums)
+{
+  const PetscScalar *Xd = nullptr;
+
+  PetscFunctionBegin;
+  if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
+  WithX(nmf, Xd, [&](auto X) { PassA(a, X, num, sums); });
+  if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFPassB_Private(NMF nmf, const NMFPassA &a, double *At)
+{
+  const PetscScalar *Xd = nullptr;
+
+  PetscFunctionBegin;
+  if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
+  WithX(nmf, Xd, [&](auto X) { PassB(a, X, At); });
+  if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
+  PetscFunctionReturn(0);
+}
+
+/* The regularization terms of H: sums[0] += sum mu_c log(H + epsilon_reg), sums[1] += sum H .* HL */
+void NMFRegularizationSums_Private(NMF nmf, const double *H, const double *HL, double *sums)
+{
+  const PetscInt k = nmf->k, pl = nmf->p_local;
+  bool           has_mu = false;
   for (double v : nmf->mu) has_mu = has_mu || v != 0;
-  if (has_mu) {
+  if (has_mu)
     for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) sums[2] += nmf->mu[nmf->mu.size() == 1 ? 0 : c] * std::log(H[q * k + c] + nmf->epsilon_reg);
-  }
-  if (nmf->lambda_L != 0) {
-    std::vector<double> HL(pl * k);
-    PetscCall(VecRestoreArrayRead(Hvec, &H));
-    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
-    PetscCall(VecGetArrayRead(Hvec, &H));
-    for (PetscInt e = 0; e < pl * k; e++) sums[3] += H[e] * HL[e];
-  }
-  PetscCall(VecRestoreArrayRead(Hvec, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  const double numel = (double)n * (double)nmf->p;
+      for (PetscInt c = 0; c < k; c++) sums[0] += nmf->mu[nmf->mu.size() == 1 ? 0 : c] * std::log(H[q * k + c] + nmf->epsilon_reg);
+  if (HL)
+    for (PetscInt e = 0; e < pl * k; e++) sums[1] += H[e] * HL[e];
+}
+
+/* The losses from the global sums: data = sum Y - sum max(X, eps) log Y + const_KL (KL) or
+   0.5 sum (Y - X)^2 (l2), log_reg, Lapl = 0.5 lambda_L sum H .* HL; each divided by n p. */
+void NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss)
+{
+  const double numel = (double)nmf->n * (double)nmf->p;
   const double data  = nmf->l2 ? 0.5 * sums[0] : (sums[0] - sums[1]) + nmf->const_KL;
   const double lapl  = 0.5 * nmf->lambda_L * sums[3];
   loss->kl           = data / numel;
@@ -138,41 +207,101 @@ static PetscErrorCode LossTerms(NMF nmf, const double *W, Vec Hvec, Column colum
   loss->lapl         = lapl / numel;
   loss->full         = loss->kl + loss->log_reg + loss->lapl;
   loss->raw          = data + sums[2] + lapl;
-  PetscFunctionReturn(0);
 }
 
+/* The losses of any (W, H) (algorithm notes, section 5): Y = max(G W, eps) max(H, eps) for KL. */
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss *loss)
 {
-  const PetscScalar *X;
+  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  std::vector<double> D(n * k), Dt, Hf(pl * k), HL;
+  const PetscScalar  *H;
+  double              sums[4] = {0, 0, 0, 0};
+  NMFPassA            a;
 
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->X, &X));
-  const PetscInt n = nmf->n;
-  PetscCall(LossTerms(nmf, W, Hvec, [X, n](PetscInt q, double *) { return (const double *)X + q * n; }, loss));
-  PetscCall(VecRestoreArrayRead(nmf->X, &X));
+  NMFComputeD_Private(nmf, W, D.data());
+  PetscCall(VecGetArrayRead(Hvec, &H));
+  for (PetscInt e = 0; e < pl * k; e++) Hf[e] = nmf->l2 ? H[e] : PetscMax(H[e], nmf->log_shift);
+  if (!nmf->l2)
+    for (double &d : D) d = PetscMax(d, nmf->log_shift);
+  NMFPassASetup_Private(nmf, D.data(), Hf.data(), Dt, &a);
+  PetscCall(NMFPassA_Private(nmf, a, nullptr, sums));
+  PetscCall(VecRestoreArrayRead(Hvec, &H));
+  if (nmf->lambda_L != 0) {
+    HL.resize(pl * k);
+    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
+  }
+  PetscCall(VecGetArrayRead(Hvec, &H));
+  NMFRegularizationSums_Private(nmf, H, HL.empty() ? nullptr : HL.data(), sums + 2);
+  PetscCall(VecRestoreArrayRead(Hvec, &H));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  NMFLossFromSums_Private(nmf, sums, loss);
   PetscFunctionReturn(0);
 }
 
 /* The same losses with the data replaced by true_D true_H (the const_KL of the real X is kept). */
 PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss *loss)
 {
-  const PetscScalar *TH;
+  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  const double        eps = nmf->log_shift;
+  std::vector<double> D(n * k), hf(k), HL;
+  const PetscScalar  *H, *TH;
+  double              sums[4] = {0, 0, 0, 0};
+  const double       *TD = nmf->true_D.data();
 
   PetscFunctionBegin;
+  NMFComputeD_Private(nmf, W, D.data());
+  if (!nmf->l2)
+    for (double &d : D) d = PetscMax(d, eps);
+  PetscCall(VecGetArrayRead(Hvec, &H));
   PetscCall(VecGetArrayRead(nmf->true_H, &TH));
-  const PetscInt n = nmf->n, k = nmf->k;
-  const double  *TD = nmf->true_D.data();
-  PetscCall(LossTerms(
-    nmf, W, Hvec,
-    [TH, TD, n, k](PetscInt q, double *buf) {
-      for (PetscInt i = 0; i < n; i++) {
-        double t = 0;
-        for (PetscInt c = 0; c < k; c++) t += TD[i * k + c] * TH[q * k + c]; /* (true_D true_H)[i, q] */
-        buf[i] = t;
+  for (PetscInt q = 0; q < pl; q++) {
+    for (PetscInt c = 0; c < k; c++) hf[c] = nmf->l2 ? H[q * k + c] : PetscMax(H[q * k + c], eps);
+    for (PetscInt i = 0; i < n; i++) {
+      double y = 0, x = 0;
+      for (PetscInt c = 0; c < k; c++) {
+        y += D[i * k + c] * hf[c];
+        x += TD[i * k + c] * TH[q * k + c]; /* (true_D true_H)[i, q] */
       }
-      return (const double *)buf;
-    },
-    loss));
+      if (nmf->l2) sums[0] += (y - x) * (y - x);
+      else {
+        sums[0] += y;
+        sums[1] += PetscMax(x, eps) * std::log(y);
+      }
+    }
+  }
   PetscCall(VecRestoreArrayRead(nmf->true_H, &TH));
+  PetscCall(VecRestoreArrayRead(Hvec, &H));
+  if (nmf->lambda_L != 0) {
+    HL.resize(pl * k);
+    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
+  }
+  PetscCall(VecGetArrayRead(Hvec, &H));
+  NMFRegularizationSums_Private(nmf, H, HL.empty() ? nullptr : HL.data(), sums + 2);
+  PetscCall(VecRestoreArrayRead(Hvec, &H));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  NMFLossFromSums_Private(nmf, sums, loss);
+  PetscFunctionReturn(0);
+}
+
+/* A double view of the owned pixels q0 .. q0 + nq - 1 (all channels, pixel-major): a pointer
+   into X when it is stored as double, else a converted (and scaled) copy in buf. */
+PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x)
+{
+  const size_t off = (size_t)q0 * nmf->n, len = (size_t)nq * nmf->n;
+
+  PetscFunctionBegin;
+  if (!nmf->Xc) {
+    const PetscScalar *Xd;
+    PetscCall(VecGetArrayRead(nmf->X, &Xd));
+    *x = Xd + off; /* the array stays valid while X is not modified */
+    PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
+    PetscFunctionReturn(0);
+  }
+  buf.resize(len);
+  WithX(nmf, nullptr, [&](auto X) {
+    for (size_t e = 0; e < len; e++) buf[e] = nmf->xscale * (double)X[off + e];
+  });
+  *x = buf.data();
   PetscFunctionReturn(0);
 }

@@ -31,26 +31,22 @@ static PetscErrorCode FloorAndFix(NMF nmf, PetscScalar *Hn)
          den = colsum(D) + mu / (H + epsilon_reg) + lambda_L gamma M + lambda_L (H Delta)
      l2: num = H .* (D^T X), den = (D^T D) H
    M the global row maxima of H, nu the simplex multiplier (or 0). */
-static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const double *X, const PetscScalar *H, PetscScalar *Hn)
+static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn)
 {
   const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
   const double        lg = nmf->lambda_L * nmf->gamma_H;
-  double             *num = nmf->num.data(), *den = nmf->den.data();
-  std::vector<double> colsumD, M(k, 0.0), HL, nu(pl, 0.0);
+  double             *num = nmf->num.data(), *den = nmf->den.data(); /* num = D^T (X / (D H)), or D^T X with l2 */
+  const double       *HL = nmf->HL.data();
+  std::vector<double> colsumD, M(k, 0.0), nu(pl, 0.0);
   const bool          has_mu = !(nmf->mu.size() == 1 && nmf->mu[0] == 0);
 
   PetscFunctionBegin;
-  if (nmf->lambda_L != 0) {
-    HL.resize(pl * k);
-    PetscCall(NMFApplyLaplacian_Private(nmf, nmf->H, HL.data()));
-    PetscCall(NMFRowMax_Private(nmf, H, M.data()));
-  }
+  if (nmf->lambda_L != 0) PetscCall(NMFRowMax_Private(nmf, H, M.data()));
   if (nmf->l2) {
     std::vector<double> DtD(k * k, 0.0);
     for (PetscInt i = 0; i < n; i++)
       for (PetscInt c = 0; c < k; c++)
         for (PetscInt d = 0; d < k; d++) DtD[c * k + d] += D[i * k + c] * D[i * k + d];
-    NMFL2Numerator_Private(nmf, X, D, num); /* num = D^T X */
     for (PetscInt q = 0; q < pl; q++)
       for (PetscInt c = 0; c < k; c++) {
         double s = 0;
@@ -59,7 +55,6 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const double *
       }
   } else {
     ColumnSums(nmf, D, colsumD);
-    NMFKLNumerator_Private(nmf, X, D, H, 0.0, num); /* num = D^T (X / (D H)) */
     for (PetscInt q = 0; q < pl; q++)
       for (PetscInt c = 0; c < k; c++) den[q * k + c] = colsumD[c];
   }
@@ -83,20 +78,16 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const double *
 /* l2_surrogate: c = H .* (D^T (X / (D H + eps))), b = colsum(D) + lambda_L (H Delta) - lambda_L gamma H,
    a = lambda_L gamma; H_new = (-b + sqrt(b^2 + 4 a c)) / (2 a), or c / b when lambda_L = 0,
    with b <- b + nu for the simplex.  (espm's step has no mu.) */
-static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const double *X, const PetscScalar *H, PetscScalar *Hn)
+static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn)
 {
   const PetscInt      k = nmf->k, pl = nmf->p_local;
   const double        a = nmf->lambda_L * nmf->gamma_H;
-  double             *c = nmf->num.data(), *b = nmf->den.data();
-  std::vector<double> colsumD, HL, nu(pl, 0.0);
+  double             *c = nmf->num.data(), *b = nmf->den.data(); /* c = D^T (X / (D H + eps)) from pass A */
+  const double       *HL = nmf->HL.data();
+  std::vector<double> colsumD, nu(pl, 0.0);
 
   PetscFunctionBegin;
   ColumnSums(nmf, D, colsumD);
-  NMFKLNumerator_Private(nmf, X, D, H, nmf->log_shift, c); /* c = D^T (X / (D H + eps)) */
-  if (nmf->lambda_L != 0) {
-    HL.resize(pl * k);
-    PetscCall(NMFApplyLaplacian_Private(nmf, nmf->H, HL.data()));
-  }
   for (PetscInt q = 0; q < pl; q++)
     for (PetscInt j = 0; j < k; j++) {
       const PetscInt e = q * k + j;
@@ -120,7 +111,7 @@ static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const double *X
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D, const double *X)
+PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D)
 {
   const PetscScalar *H;
   PetscScalar       *Hn;
@@ -128,8 +119,8 @@ PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D, const do
   PetscFunctionBegin;
   PetscCall(VecGetArrayRead(nmf->H, &H));
   PetscCall(VecGetArray(nmf->H_new, &Hn));
-  if (nmf->algo == NMF_ALGO_L2_SURROGATE) PetscCall(L2SurrogateHStep(nmf, D, X, H, Hn));
-  else PetscCall(LogSurrogateHStep(nmf, D, X, H, Hn));
+  if (nmf->algo == NMF_ALGO_L2_SURROGATE) PetscCall(L2SurrogateHStep(nmf, D, H, Hn));
+  else PetscCall(LogSurrogateHStep(nmf, D, H, Hn));
   PetscCall(FloorAndFix(nmf, Hn));
   PetscCall(VecRestoreArray(nmf->H_new, &Hn));
   PetscCall(VecRestoreArrayRead(nmf->H, &H));
@@ -140,32 +131,22 @@ PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D, const do
      KL: W_new = W / (colsum(G)^T rowsum(H)^T) * (G^T (X / (G W H)) H^T)
      l2: W_new = W / (G^T G W H H^T) * (G^T X H^T)
    then max(., eps) and the held entries of fixed_W. */
-PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new)
+PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, std::vector<double> &W_new)
 {
-  const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
+  const PetscInt      k = nmf->k, n = nmf->n;
   const bool          identity = nmf->G.empty();
   const PetscInt      m = identity ? n : nmf->m;
-  std::vector<double> sums(n * k + k * k, 0.0); /* KL: A = (X/Y) H^T, rowsum(H); l2: X H^T, H H^T */
-  const PetscScalar  *H;
+  std::vector<double> At, tail; /* KL: ((X/Y) H^T)^T and rowsum(H); l2: (X H^T)^T and H H^T */
 
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->H_new, &H));
-  if (nmf->l2) NMFL2Sums_Private(nmf, X, H, sums.data(), sums.data() + n * k);
-  else {
-    NMFKLWeightedRatio_Private(nmf, X, D, H, sums.data());
-    for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) sums[n * k + c] += H[q * k + c];
-  }
-  PetscCall(VecRestoreArrayRead(nmf->H_new, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)sums.size(), MPI_DOUBLE, MPI_SUM, nmf->comm));
-  const double       *A = sums.data(), *tail = sums.data() + n * k;
+  PetscCall(NMFWStepSums_Private(nmf, D, At, tail));
   std::vector<double> GtA(m * k), term2(m * k);
-  for (PetscInt j = 0; j < m; j++) /* G^T A (m x k) */
+  for (PetscInt j = 0; j < m; j++) /* term1 = G^T A (m x k) */
     for (PetscInt c = 0; c < k; c++) {
       double s = 0;
-      if (identity) s = A[j * k + c];
+      if (identity) s = At[c * n + j];
       else
-        for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * A[i * k + c];
+        for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * At[c * n + i];
       GtA[j * k + c] = s;
     }
   if (nmf->l2) {

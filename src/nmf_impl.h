@@ -35,7 +35,10 @@ struct _p_NMF {
   PetscInt            verbose = 1;
   PetscBool           view = PETSC_FALSE; /* -nmf_view: NMFView after NMFSolve */
 
-  /* data: X on daX (n dof per pixel); the image shape comes from daX */
+  /* data: X on daX (n dof per pixel) as a Vec, or compact (Xc of type xtype, value xscale * stored) */
+  NMFDataType xtype  = NMF_DATA_FLOAT64;
+  void       *Xc     = nullptr;
+  double      xscale = 1.0;
   DM        daX = nullptr;
   Vec       X = nullptr;
   PetscInt  n = 0, p = 0, ny = 0, nx = 0;
@@ -47,12 +50,14 @@ struct _p_NMF {
   std::vector<double> W_init, fixed_W;      /* m x k row-major, empty when not given */
   Vec                 H_init = nullptr, fixed_H = nullptr;
   PetscBool           hold_W = PETSC_FALSE; /* transform: W is learned already, no W steps */
+  bool                H_above_floor = true; /* every H stays >= log_shift (no held value below it) */
 
   /* state */
   DM                  daH = nullptr; /* k dof per pixel, stencil width 1 with a shape */
   Vec                 H = nullptr, H_local = nullptr, H_new = nullptr;
   std::vector<double> W, GW;
   std::vector<double> num, den; /* k x p_local work arrays of the H step (pixel-major) */
+  std::vector<double> HL;       /* H Delta of the current H (k x p_local), when lambda_L != 0 */
   PetscBool           setupcalled = PETSC_FALSE, solved = PETSC_FALSE;
   PetscReal           norm_factor = 1.0, const_KL = 0.0, reconstruction_err = 0.0;
   PetscReal           init_seconds = 0.0, fit_seconds = 0.0;
@@ -82,30 +87,45 @@ struct NMFLoss {
 /* distribution.cpp */
 PetscErrorCode NMFCreateAbundanceDM_Private(NMF nmf);
 PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL);
+PetscErrorCode NMFLaplacianBegin_Private(NMF nmf, Vec H);
+PetscErrorCode NMFLaplacianEnd_Private(NMF nmf, Vec H, double *HL);
 PetscErrorCode NMFGlobalPixelIndex_Private(NMF nmf, PetscInt q_local, PetscInt *q_global);
 PetscErrorCode NMFRowMax_Private(NMF nmf, const double *H, double *rowmax);
 
 /* prepare.cpp */
 PetscErrorCode NMFPrepareData_Private(NMF nmf);
 
-/* kernels.cpp: loops over the owned pixels */
-void NMFComputeD_Private(NMF nmf, const double *W, double *D);
-void NMFKLNumerator_Private(NMF nmf, const double *X, const double *D, const double *H, double shift, double *num);
-void NMFKLWeightedRatio_Private(NMF nmf, const double *X, const double *D, const double *H, double *A);
-void NMFL2Numerator_Private(NMF nmf, const double *X, const double *D, double *num);
-void NMFL2Sums_Private(NMF nmf, const double *X, const double *H, double *XHt, double *HHt);
+/* kernels.cpp: the passes over X.  A pass takes D transposed (Dt, k x n) and H (k per pixel). */
+struct NMFPassA {
+  PetscInt      n, k, p_local;
+  const double *Dt, *H;
+  double        scale, shift, eps; /* X = scale * stored; ratio X / (Y + shift); floor eps */
+  bool          l2;
+};
+void           NMFComputeD_Private(NMF nmf, const double *W, double *D);
+void           NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vector<double> &Dt, NMFPassA *a);
+PetscErrorCode NMFPassA_Private(NMF nmf, const NMFPassA &a, double *num, double *sums);
+PetscErrorCode NMFPassB_Private(NMF nmf, const NMFPassA &a, double *At);
+void           NMFRegularizationSums_Private(NMF nmf, const double *H, const double *HL, double *sums);
+void           NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss);
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
+PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x);
 PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
 
-/* multiplicative.cpp: the surrogate algorithms (log_surrogate with KL or l2, l2_surrogate) */
-PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D, const double *X);
-PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new);
+/* solve.cpp: the W-step sums (pass B) for H_new and D = G W: At (k x n) = ((X / Y) H^T)^T, or
+   (X H^T)^T with l2; tail = rowsum(H_new) (KL) or H_new H_new^T (l2); summed over ranks */
+PetscErrorCode NMFWStepSums_Private(NMF nmf, const double *D, std::vector<double> &At, std::vector<double> &tail);
+
+/* multiplicative.cpp: the surrogate algorithms (log_surrogate with KL or l2, l2_surrogate); the
+   H steps use nmf->num (the raw numerator of pass A) and nmf->HL */
+PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D);
+PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, std::vector<double> &W_new);
 PetscErrorCode NMFSurrogateGap_Private(NMF nmf, double *gap);
 
 /* projected_gradient.cpp */
 PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamma_W);
-PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D, const double *X);
-PetscErrorCode NMFGradientWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new);
+PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D);
+PetscErrorCode NMFGradientWStep_Private(NMF nmf, const double *D, std::vector<double> &W_new);
 PetscErrorCode NMFGradientHLinesearch_Private(NMF nmf);
 PetscErrorCode NMFGradientWLinesearch_Private(NMF nmf, const std::vector<double> &W_new);
 

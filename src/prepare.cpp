@@ -1,40 +1,80 @@
 /* Preparing X (algorithm notes, section 1): checks, all-zero pixels and channels set to
-   log_shift, optional normalization, and the constant of the KL loss. */
+   log_shift, optional normalization, and the constant of the KL loss.  X stored compactly
+   (float32, uint16, uint8) stays so: normalization becomes its scale; only when log_shift
+   must be written into zero rows or columns is it converted to double. */
 #include "nmf_impl.h"
 #include <cmath>
 #include <cstdint>
 
-/* The first bad entry (smallest global pixel, then channel) over all ranks, or -1. */
-static PetscErrorCode FirstBadEntry(NMF nmf, const double *x, PetscInt64 *where, double *value)
+#define NMF_PIXEL_BLOCK 256
+
+/* Calls f(q0, nb, x) on consecutive blocks of owned pixels, x a double view of the block. */
+template <class F>
+static PetscErrorCode ForPixelBlocks(NMF nmf, F f)
+{
+  std::vector<double> buf;
+  const double       *x;
+
+  PetscFunctionBegin;
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
+    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
+    f(q0, nb, x);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The first bad entry (negative, NaN or infinite; smallest global pixel, then channel) over all ranks. */
+static PetscErrorCode FirstBadEntry(NMF nmf, PetscInt64 *where, double *value)
 {
   const PetscInt n    = nmf->n;
-  PetscInt64     mine = INT64_MAX;
+  PetscInt64     mine = INT64_MAX, best;
   double         v    = 0;
 
   PetscFunctionBegin;
-  for (PetscInt q = 0; q < nmf->p_local && mine == INT64_MAX; q++) {
-    for (PetscInt i = 0; i < n; i++) {
-      const double xv = x[q * n + i];
-      if (!(xv >= 0) || std::isinf(xv)) {
-        PetscInt qg;
-        PetscCall(NMFGlobalPixelIndex_Private(nmf, q, &qg));
-        mine = (PetscInt64)qg * n + i;
-        v    = xv;
-        break;
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    for (PetscInt q = 0; q < nb && mine == INT64_MAX; q++)
+      for (PetscInt i = 0; i < n; i++) {
+        const double xv = x[q * n + i];
+        if (!(xv >= 0) || std::isinf(xv)) {
+          PetscInt qg;
+          NMFGlobalPixelIndex_Private(nmf, q0 + q, &qg);
+          mine = (PetscInt64)qg * n + i;
+          v    = xv;
+          break;
+        }
       }
-    }
-  }
-  struct {
-    double     v;
-    PetscInt64 idx;
-  } in = {v, mine}, out;
-  /* smallest global index wins; its value travels with it */
-  PetscInt64 best;
-  PetscCallMPI(MPI_Allreduce(&in.idx, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
-  out.v = (mine == best) ? v : 0.0;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &out.v, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  }));
+  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  /* the value travels with the smallest index */
+  double out = (mine == best) ? v : 0.0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &out, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
   *where = best == INT64_MAX ? -1 : best;
-  *value = out.v;
+  *value = out;
+  PetscFunctionReturn(0);
+}
+
+/* compact storage -> a double Vec on daX (when log_shift must be stored in X) */
+static PetscErrorCode ConvertToDouble(NMF nmf)
+{
+  std::vector<double> buf;
+  const double       *x;
+  PetscScalar        *xd;
+  const char         *name = NULL;
+
+  PetscFunctionBegin;
+  if (nmf->X) PetscCall(PetscObjectGetName((PetscObject)nmf->X, &name));
+  std::string keep = name ? name : "";
+  PetscCall(VecDestroy(&nmf->X));
+  PetscCall(DMCreateGlobalVector(nmf->daX, &nmf->X));
+  PetscCall(PetscObjectSetName((PetscObject)nmf->X, keep.c_str()));
+  PetscCall(NMFXBlock_Private(nmf, 0, nmf->p_local, buf, &x));
+  PetscCall(VecGetArray(nmf->X, &xd));
+  for (size_t e = 0; e < buf.size(); e++) xd[e] = x[e];
+  PetscCall(VecRestoreArray(nmf->X, &xd));
+  PetscCall(PetscFree(nmf->Xc));
+  nmf->xtype  = NMF_DATA_FLOAT64;
+  nmf->xscale = 1.0;
   PetscFunctionReturn(0);
 }
 
@@ -42,55 +82,85 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 {
   const PetscInt n = nmf->n, pl = nmf->p_local;
   const double   eps = nmf->log_shift;
-  PetscScalar   *x;
-  PetscInt64     bad = -1;
+  PetscInt64     bad  = -1;
   double         badv = 0;
-  const char    *name;
+  const char    *name = NULL;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)nmf->X, &name));
-  PetscCall(VecGetArray(nmf->X, &x));
-  PetscCall(FirstBadEntry(nmf, x, &bad, &badv));
-  if (bad >= 0) PetscCall(VecRestoreArray(nmf->X, &x));
-  PetscCheck(bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name, badv, bad / n, bad % n);
+  if (nmf->X) PetscCall(PetscObjectGetName((PetscObject)nmf->X, &name));
+  PetscCall(FirstBadEntry(nmf, &bad, &badv));
+  PetscCheck(bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name ? name : "the data", badv, bad / n, bad % n);
 
-  /* all-zero channels, found on the original X (a global sum per channel) */
+  /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   std::vector<double> rowsum(n, 0.0);
   std::vector<char>   zero_col(pl, 0);
-  for (PetscInt q = 0; q < pl; q++) {
-    double s = 0;
-    for (PetscInt i = 0; i < n; i++) {
-      rowsum[i] += x[q * n + i];
-      s += x[q * n + i];
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    for (PetscInt q = 0; q < nb; q++) {
+      double s = 0;
+      for (PetscInt i = 0; i < n; i++) {
+        rowsum[i] += x[q * n + i];
+        s += x[q * n + i];
+      }
+      zero_col[q0 + q] = (s == 0);
     }
-    zero_col[q] = (s == 0);
-  }
+  }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rowsum.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  for (PetscInt q = 0; q < pl; q++) {
-    if (zero_col[q])
-      for (PetscInt i = 0; i < n; i++) x[q * n + i] = eps; /* X[:, q] <- eps */
-    for (PetscInt i = 0; i < n; i++)
-      if (rowsum[i] == 0) x[q * n + i] = eps; /* X[i, :] <- eps */
+  int any_zero = 0;
+  for (PetscInt q = 0; q < pl; q++) any_zero |= zero_col[q];
+  for (PetscInt i = 0; i < n; i++) any_zero |= (rowsum[i] == 0);
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any_zero, 1, MPI_INT, MPI_MAX, nmf->comm));
+  if (any_zero && nmf->Xc) PetscCall(ConvertToDouble(nmf));
+  if (any_zero) {
+    PetscScalar *x;
+    PetscCall(VecGetArray(nmf->X, &x));
+    for (PetscInt q = 0; q < pl; q++) {
+      if (zero_col[q])
+        for (PetscInt i = 0; i < n; i++) x[q * n + i] = eps; /* X[:, q] <- eps */
+      for (PetscInt i = 0; i < n; i++)
+        if (rowsum[i] == 0) x[q * n + i] = eps; /* X[i, :] <- eps */
+    }
+    PetscCall(VecRestoreArray(nmf->X, &x));
   }
 
-  /* normalize: X <- f X with f = k / (mean(X) n) */
+  /* normalize: X <- f X with f = k / (mean(X) n) (compact X: f becomes its scale) */
+  nmf->norm_factor = 1.0;
   if (nmf->normalize) {
     double s = 0;
-    for (PetscInt e = 0; e < pl * n; e++) s += x[e];
+    PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+      for (PetscInt e = 0; e < nb * n; e++) s += x[e];
+    }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
     const double mean = s / ((double)n * (double)nmf->p);
     nmf->norm_factor  = nmf->k / (mean * n);
-    for (PetscInt e = 0; e < pl * n; e++) x[e] = nmf->norm_factor * x[e];
-  } else nmf->norm_factor = 1.0;
+    if (nmf->Xc) nmf->xscale = nmf->norm_factor;
+    else {
+      PetscScalar *x;
+      PetscCall(VecGetArray(nmf->X, &x));
+      for (PetscInt e = 0; e < pl * n; e++) x[e] = nmf->norm_factor * x[e];
+      PetscCall(VecRestoreArray(nmf->X, &x));
+    }
+  }
 
   /* const_KL = sum X log(max(X, eps)) - sum X */
   double sums[2] = {0, 0};
-  for (PetscInt e = 0; e < pl * n; e++) {
-    sums[0] += x[e] * std::log(PetscMax(x[e], eps));
-    sums[1] += x[e];
-  }
+  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+    for (PetscInt e = 0; e < nb * n; e++) {
+      sums[0] += x[e] * std::log(PetscMax(x[e], eps));
+      sums[1] += x[e];
+    }
+  }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
   nmf->const_KL = sums[0] - sums[1];
-  PetscCall(VecRestoreArray(nmf->X, &x));
+
+  /* held values of H below log_shift make the loss's floors active (no fused loss) */
+  int below = 0;
+  if (nmf->fixed_H) {
+    const PetscScalar *f;
+    PetscCall(VecGetArrayRead(nmf->fixed_H, &f));
+    for (PetscInt e = 0; e < pl * nmf->k; e++) below |= (f[e] >= 0 && f[e] < eps);
+    PetscCall(VecRestoreArrayRead(nmf->fixed_H, &f));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &below, 1, MPI_INT, MPI_MAX, nmf->comm));
+  nmf->H_above_floor = !below;
   PetscFunctionReturn(0);
 }

@@ -5,14 +5,14 @@
 #include <cmath>
 
 /* (lambda_L Delta) H with the coefficients of espm's float32 Laplacian scaled in float32:
-   diagonal fl32(fl32(lambda_L) deg), neighbours -fl32(lambda_L). */
-static PetscErrorCode ScaledLaplacian(NMF nmf, Vec H, double *out)
+   diagonal fl32(fl32(lambda_L) deg), neighbours -fl32(lambda_L).  HL = H Delta (exact). */
+static PetscErrorCode ScaledLaplacian(NMF nmf, Vec H, const double *HL, double *out)
 {
   const PetscInt k = nmf->k, pl = nmf->p_local;
   const float    lf = (float)nmf->lambda_L;
 
   PetscFunctionBegin;
-  PetscCall(NMFApplyLaplacian_Private(nmf, H, out)); /* deg h - sum of neighbours (or h) */
+  for (PetscInt e = 0; e < pl * k; e++) out[e] = HL[e]; /* deg h - sum of neighbours (or h) */
   if (!nmf->has_shape) {
     for (PetscInt e = 0; e < pl * k; e++) out[e] = (double)lf * out[e];
     PetscFunctionReturn(0);
@@ -40,7 +40,8 @@ PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamm
   const PetscInt      m = nmf->G.empty() ? n : nmf->m;
   const double        eps = nmf->log_shift;
   std::vector<double> W0(m * k, eps), D0(n * k), rowsumD(n, 0.0), Y0(n), sW(n, 0.0);
-  const PetscScalar  *X;
+  std::vector<double> buf;
+  const double       *X;
   double              colsumH0 = 0, gH = -PETSC_MAX_REAL;
 
   PetscFunctionBegin;
@@ -55,7 +56,7 @@ PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamm
       rowsumD[i] += D0[i * k + c];
     }
   }
-  PetscCall(VecGetArrayRead(nmf->X, &X));
+  PetscCall(NMFXBlock_Private(nmf, 0, pl, buf, &X));
   for (PetscInt q = 0; q < pl; q++) {
     for (PetscInt i = 0; i < n; i++) sW[i] += colsumH0 * X[q * n + i] / (Y0[i] * Y0[i]) * eps;
     for (PetscInt c = 0; c < k; c++) {
@@ -64,7 +65,6 @@ PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamm
       gH = PetscMax(gH, s);
     }
   }
-  PetscCall(VecRestoreArrayRead(nmf->X, &X));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sW.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &gH, 1, MPI_DOUBLE, MPI_MAX, nmf->comm));
   double gW = -PETSC_MAX_REAL;
@@ -75,7 +75,7 @@ PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamm
 }
 
 /* H_new = max(H - grad / gamma_H + nu, eps), grad = -D^T (X / (D H)) + colsum(D) + mu / (H + eps_reg) + lambda_L H Delta */
-PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D, const double *X)
+PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D)
 {
   const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
   std::vector<double> colsum(k, 0.0), LH, nu(pl, 0.0);
@@ -91,11 +91,11 @@ PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D, const double *
     for (PetscInt c = 0; c < k; c++) colsum[c] += D[i * k + c];
   if (nmf->lambda_L != 0) {
     LH.resize(pl * k);
-    PetscCall(ScaledLaplacian(nmf, nmf->H, LH.data()));
+    PetscCall(ScaledLaplacian(nmf, nmf->H, nmf->HL.data(), LH.data()));
   }
   PetscCall(VecGetArrayRead(nmf->H, &H));
   PetscCall(VecGetArray(nmf->H_new, &Hn));
-  NMFKLNumerator_Private(nmf, X, D, H, 0.0, grad); /* D^T (X / (D H)) */
+  for (PetscInt e = 0; e < pl * k; e++) grad[e] = nmf->num[e]; /* D^T (X / (D H)) from pass A */
   for (PetscInt q = 0; q < pl; q++)
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
@@ -120,24 +120,18 @@ PetscErrorCode NMFGradientHStep_Private(NMF nmf, const double *D, const double *
 }
 
 /* grad_W = G^T (-(X / (D H)) H^T + 1 rowsum(H)^T) at (W, H_new) */
-static PetscErrorCode GradientW(NMF nmf, const double *D, const double *X, std::vector<double> &grad)
+static PetscErrorCode GradientW(NMF nmf, const double *D, std::vector<double> &grad)
 {
-  const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
+  const PetscInt      k = nmf->k, n = nmf->n;
   const bool          identity = nmf->G.empty();
   const PetscInt      m = identity ? n : nmf->m;
-  std::vector<double> sums(n * k + k, 0.0);
-  const PetscScalar  *H;
+  std::vector<double> At, rowsumH;
 
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->H_new, &H));
-  NMFKLWeightedRatio_Private(nmf, X, D, H, sums.data());
-  for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) sums[n * k + c] += H[q * k + c];
-  PetscCall(VecRestoreArrayRead(nmf->H_new, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)sums.size(), MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscCall(NMFWStepSums_Private(nmf, D, At, rowsumH));
   std::vector<double> inner(n * k);
   for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < k; c++) inner[i * k + c] = -sums[i * k + c] + sums[n * k + c];
+    for (PetscInt c = 0; c < k; c++) inner[i * k + c] = -At[c * n + i] + rowsumH[c];
   grad.assign(m * k, 0.0);
   for (PetscInt j = 0; j < m; j++)
     for (PetscInt c = 0; c < k; c++) {
@@ -152,12 +146,12 @@ static PetscErrorCode GradientW(NMF nmf, const double *D, const double *X, std::
 }
 
 /* W_new = max(W - grad_W / gamma_W, eps)  (espm applies no fixed_W here) */
-PetscErrorCode NMFGradientWStep_Private(NMF nmf, const double *D, const double *X, std::vector<double> &W_new)
+PetscErrorCode NMFGradientWStep_Private(NMF nmf, const double *D, std::vector<double> &W_new)
 {
   std::vector<double> grad;
 
   PetscFunctionBegin;
-  PetscCall(GradientW(nmf, D, X, grad));
+  PetscCall(GradientW(nmf, D, grad));
   W_new.resize(grad.size());
   for (size_t e = 0; e < grad.size(); e++) W_new[e] = PetscMax(nmf->W[e] - 1 / nmf->gamma_W * grad[e], nmf->log_shift);
   PetscFunctionReturn(0);
@@ -198,14 +192,11 @@ PetscErrorCode NMFGradientWLinesearch_Private(NMF nmf, const std::vector<double>
 {
   NMFLoss             f_xt, f_x;
   std::vector<double> D(nmf->n * nmf->k), grad;
-  const PetscScalar  *X;
   double              inner = 0, sq = 0;
 
   PetscFunctionBegin;
   NMFComputeD_Private(nmf, nmf->W.data(), D.data());
-  PetscCall(VecGetArrayRead(nmf->X, &X));
-  PetscCall(GradientW(nmf, D.data(), X, grad));
-  PetscCall(VecRestoreArrayRead(nmf->X, &X));
+  PetscCall(GradientW(nmf, D.data(), grad));
   PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H_new, &f_xt));
   PetscCall(NMFLoss_Private(nmf, W_new.data(), nmf->H_new, &f_x));
   for (size_t e = 0; e < W_new.size(); e++) {

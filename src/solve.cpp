@@ -10,7 +10,7 @@ PetscErrorCode NMFSetUp(NMF nmf)
 
   PetscFunctionBegin;
   if (nmf->setupcalled) PetscFunctionReturn(0);
-  PetscCheck(nmf->X, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
+  PetscCheck(nmf->X || nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
   const PetscInt k = nmf->k, n = nmf->n;
   PetscCheck((PetscInt)nmf->mu.size() == 1 || (PetscInt)nmf->mu.size() == k, nmf->comm, PETSC_ERR_ARG_SIZ, "mu has %zu values: give one value or one per component (n_components = %" PetscInt_FMT ")", nmf->mu.size(), k);
   PetscCheck(!nmf->force_simplex || k * nmf->log_shift < 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "n_components * log_shift = %g >= 1: no abundances on the simplex can stay above log_shift", (double)(k * nmf->log_shift));
@@ -80,33 +80,93 @@ static void LossNames(NMF nmf)
   nmf->loss_names.push_back("true_KL_loss");
 }
 
-/* One iteration: H step (with its line search), then W step, on the current W, H. */
-static PetscErrorCode Iterate(NMF nmf, std::vector<double> &D, std::vector<double> &W_new)
+/* Evaluates the iterate (W, H): pass A over X gives the numerator of the next H step (nmf->num)
+   and, when the floors of the loss are inactive (G W >= eps, H >= eps), the data term of its
+   loss, so the loss of iterate t rides on the H pass of iteration t + 1.  The ghost exchange of
+   H for the Laplacian overlaps the pass.  D = G W on return. */
+static PetscErrorCode EvaluateIterate(NMF nmf, bool want_num, std::vector<double> &D, NMFLoss *loss)
 {
-  const PetscScalar *X;
+  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  std::vector<double> Dt;
+  const PetscScalar  *H;
+  double              sums[4] = {0, 0, 0, 0};
+  NMFPassA            a;
 
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->X, &X));
+  D.resize(n * k);
   NMFComputeD_Private(nmf, nmf->W.data(), D.data());
+  double Dmin = PETSC_MAX_REAL;
+  for (double d : D) Dmin = PetscMin(Dmin, d);
+  const bool fused = nmf->l2 || (Dmin >= nmf->log_shift && nmf->H_above_floor);
+  if (nmf->lambda_L != 0) PetscCall(NMFLaplacianBegin_Private(nmf, nmf->H));
+  PetscCall(VecGetArrayRead(nmf->H, &H));
+  NMFPassASetup_Private(nmf, D.data(), H, Dt, &a);
+  if (nmf->algo == NMF_ALGO_L2_SURROGATE) a.shift = nmf->log_shift; /* espm's X / (D H + eps) */
+  if (want_num || fused) PetscCall(NMFPassA_Private(nmf, a, want_num ? nmf->num.data() : nullptr, fused ? sums : nullptr));
+  PetscCall(VecRestoreArrayRead(nmf->H, &H));
+  if (nmf->lambda_L != 0) {
+    nmf->HL.resize(pl * k);
+    PetscCall(NMFLaplacianEnd_Private(nmf, nmf->H, nmf->HL.data()));
+  }
+  if (!fused) PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, loss));
+  else {
+    PetscCall(VecGetArrayRead(nmf->H, &H));
+    NMFRegularizationSums_Private(nmf, H, nmf->lambda_L != 0 ? nmf->HL.data() : nullptr, sums + 2);
+    PetscCall(VecRestoreArrayRead(nmf->H, &H));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
+    NMFLossFromSums_Private(nmf, sums, loss);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFWStepSums_Private(NMF nmf, const double *D, std::vector<double> &At, std::vector<double> &tail)
+{
+  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  std::vector<double> Dt, sums(n * k + (nmf->l2 ? k * k : k), 0.0);
+  const PetscScalar  *H;
+  NMFPassA            a;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(nmf->H_new, &H));
+  NMFPassASetup_Private(nmf, D, H, Dt, &a);
+  PetscCall(NMFPassB_Private(nmf, a, sums.data()));
+  double *t = sums.data() + n * k;
+  if (nmf->l2) {
+    for (PetscInt q = 0; q < pl; q++)
+      for (PetscInt c = 0; c < k; c++)
+        for (PetscInt d = 0; d < k; d++) t[c * k + d] += H[q * k + c] * H[q * k + d]; /* H H^T */
+  } else
+    for (PetscInt q = 0; q < pl; q++)
+      for (PetscInt c = 0; c < k; c++) t[c] += H[q * k + c]; /* rowsum(H) */
+  PetscCall(VecRestoreArrayRead(nmf->H_new, &H));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)sums.size(), MPI_DOUBLE, MPI_SUM, nmf->comm));
+  At.assign(sums.begin(), sums.begin() + n * k);
+  tail.assign(sums.begin() + n * k, sums.end());
+  PetscFunctionReturn(0);
+}
+
+/* One iteration from the evaluated iterate: H step (with its line search), then W step. */
+static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector<double> &W_new)
+{
+  PetscFunctionBegin;
   if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
-    PetscCall(NMFGradientHStep_Private(nmf, D.data(), X));
+    PetscCall(NMFGradientHStep_Private(nmf, D.data()));
     if (nmf->linesearch) PetscCall(NMFGradientHLinesearch_Private(nmf));
     if (nmf->hold_W) W_new = nmf->W;
     else {
-      PetscCall(NMFGradientWStep_Private(nmf, D.data(), X, W_new));
+      PetscCall(NMFGradientWStep_Private(nmf, D.data(), W_new));
       if (nmf->linesearch) PetscCall(NMFGradientWLinesearch_Private(nmf, W_new));
     }
   } else {
-    PetscCall(NMFMultiplicativeHStep_Private(nmf, D.data(), X));
+    PetscCall(NMFMultiplicativeHStep_Private(nmf, D.data()));
     if (nmf->linesearch) {
       double gap;
       PetscCall(NMFSurrogateGap_Private(nmf, &gap));
       nmf->gamma_H = gap > 0 ? nmf->gamma_H / 1.05 : nmf->gamma_H * 1.5; /* gamma /1.05 while the surrogate stays above */
     }
     if (nmf->hold_W) W_new = nmf->W;
-    else PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), X, W_new));
+    else PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), W_new));
   }
-  PetscCall(VecRestoreArrayRead(nmf->X, &X));
   PetscFunctionReturn(0);
 }
 
@@ -120,11 +180,10 @@ PetscErrorCode NMFSolve(NMF nmf)
   PetscCheck(!nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFSolve was already called on this object");
   const PetscInt n = nmf->n, k = nmf->k;
   const double   t0 = MPI_Wtime();
-  D.resize(n * k);
   LossNames(nmf);
   nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
 
-  PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
+  PetscCall(EvaluateIterate(nmf, true, D, &loss));
   const double eval_init   = loss.full;
   double       eval_before = INFINITY;
   nmf->n_iter              = 0;
@@ -142,8 +201,6 @@ PetscErrorCode NMFSolve(NMF nmf)
   }
   while (nmf->reason == NMF_CONVERGED_ITERATING) {
     PetscCall(Iterate(nmf, D, W_new));
-    PetscCall(NMFLoss_Private(nmf, W_new.data(), nmf->H_new, &loss));
-    const double eval_after = loss.full;
     nmf->n_iter++;
     double mean_W = 0, rel_H;
     for (double w : W_new) mean_W += w;
@@ -152,6 +209,9 @@ PetscErrorCode NMFSolve(NMF nmf)
     PetscCall(RelativeChangeH(nmf, &rel_H));
     nmf->W.swap(W_new);
     std::swap(nmf->H, nmf->H_new);
+    /* the loss of the new iterate, and the numerator of the next H step unless max_iter stops here */
+    PetscCall(EvaluateIterate(nmf, nmf->n_iter < nmf->max_iter, D, &loss));
+    const double eval_after = loss.full;
     row = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
     if (nmf->true_H) {
       row.resize(NMF_LOSS_COLUMNS + 2 * k + 1);
@@ -171,10 +231,12 @@ PetscErrorCode NMFSolve(NMF nmf)
       PetscCall(PetscPrintf(nmf->comm, "It %" PetscInt_FMT " / %" PetscInt_FMT ": loss %e, %0.3f it/s\n", nmf->n_iter, nmf->max_iter, eval_after, nmf->n_iter / (MPI_Wtime() - t0)));
     eval_before = eval_after;
   }
-  if (!nmf->force_simplex) PetscCall(NMFRescaleWH_Private(nmf, nmf->W, nmf->H));
-  nmf->fit_seconds = MPI_Wtime() - t0;
-  PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
-  nmf->reconstruction_err = loss.full;
+  if (!nmf->force_simplex) {
+    PetscCall(NMFRescaleWH_Private(nmf, nmf->W, nmf->H));
+    PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
+  }
+  nmf->fit_seconds        = MPI_Wtime() - t0;
+  nmf->reconstruction_err = loss.full; /* the loss of the final W, H */
   if (nmf->normalize)
     for (double &w : nmf->W) w = w / nmf->norm_factor; /* W <- W / f */
   nmf->GW.resize(n * k);

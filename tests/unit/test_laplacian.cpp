@@ -127,10 +127,8 @@ TEST_CASE("Laplacian: uneven blocks with explicit ownership", "[laplacian]")
   PCALL(DMDestroy(&da));
 }
 
-/* NMFCreateDataDM documents ly/lx for the 2-D map, but passes PETSC_DECIDE for the process grid
-   together with the ranges, which DMDASetOwnershipRanges refuses ("Cannot set ownership ranges
-   before setting number of procs").  Known bug, reported; [!mayfail] until it is fixed. */
-TEST_CASE("NMFCreateDataDM: explicit 2-D ownership ranges", "[laplacian][!mayfail]")
+/* NMFCreateDataDM with explicit 2-D ownership ranges: the rank grid follows from them. */
+TEST_CASE("NMFCreateDataDM: explicit 2-D ownership ranges", "[laplacian]")
 {
   const int             size = CommSize(PETSC_COMM_WORLD);
   std::vector<PetscInt> ly(size, 2), lx = {4}; /* one column of ranks, rows 3, 2, 2, ... */
