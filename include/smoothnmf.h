@@ -71,7 +71,7 @@ PetscErrorCode NMFSetOptionsPrefix(NMF nmf, const char prefix[]);
   Options: -nmf_n_components -nmf_algo -nmf_lambda_L -nmf_mu -nmf_epsilon_reg -nmf_force_simplex
            -nmf_dicotomy_tol -nmf_gamma -nmf_linesearch -nmf_l2 -nmf_normalize -nmf_no_stop_criterion
            -nmf_debug -nmf_init -nmf_tol -nmf_max_iter -nmf_random_state -nmf_log_shift
-           -nmf_eval_print -nmf_verbose -nmf_view @*/
+           -nmf_eval_print -nmf_verbose -nmf_view -nmf_scree @*/
 PetscErrorCode NMFSetFromOptions(NMF nmf);
 
 /*@ NMFView - prints the parameters and, after a solve, the result summary.  Collective. @*/
@@ -158,6 +158,18 @@ PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed);
 PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift);
 PetscErrorCode NMFSetEvalPrint(NMF nmf, PetscInt eval_print);
 PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose);
+
+/*@ NMFSetScree - also compute the N leading singular values of X during NMFSetUp (whatever the
+    initialization), from the same distributed Gram-matrix SVD as the nndsvd family, like
+    HyperSpy's scree plot: they help choosing n_components.  N = 0 (default) computes none;
+    N must not exceed min(channels, pixels).  Option: -nmf_scree N.  Logically collective. @*/
+PetscErrorCode NMFSetScree(NMF nmf, PetscInt N);
+/*@ NMFGetScree - the singular values computed for NMFSetScree (of X as prepared for the fit:
+    all-zero rows/columns set to log_shift, normalized with -nmf_normalize), in decreasing
+    order, and ||X||_F^2 (the sum of all squared singular values; the explained variance ratio
+    of component j is S[j]^2 / sum_squares).  Not collective; the array belongs to the object.
+  Output: N (0 when none were asked for), S, sum_squares (each may be NULL) @*/
+PetscErrorCode NMFGetScree(NMF nmf, PetscInt *N, const PetscReal **S, PetscReal *sum_squares);
 
 /* ---------------------------------------------------------------- solve and results */
 

@@ -4,6 +4,11 @@
 
   A dataset is named "FILE:DATASET"; without ":DATASET" the input map is the "data" dataset
   of the single group under /Experiments (a HyperSpy .hspy file), else /X.
+
+  HyperSpy files (.hspy) are read as they are: any integer or floating type, chunked and
+  compressed or not, with their calibrated axes (the axis-0, axis-1, ... groups beside the
+  data), which are kept for the outputs: the result file's /axes and a .hspy file that
+  hyperspy.api.load opens as the decomposition factors and loadings.
 */
 #ifndef SMOOTHNMF_IO_H
 #define SMOOTHNMF_IO_H
@@ -13,6 +18,53 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---------------------------------------------------------------- map layouts and axes */
+
+/* How the channels lie in the dataset: pixels_first is HyperSpy's order, (ny, nx, n) or (p, n);
+   channels_first is a 2-D (n, p) dataset (espm's orientation without hspy_comp). */
+typedef enum { NMF_LAYOUT_PIXELS_FIRST = 0, NMF_LAYOUT_CHANNELS_FIRST = 1 } NMFLayout;
+extern const char *const NMFLayouts[];
+
+/* One axis of a map, as HyperSpy stores it (the axis-i group of a .hspy signal): the
+   coordinate of index j is offset + j scale, in units.  Empty strings mean undefined. */
+typedef struct {
+  char      name[128];
+  char      units[64];
+  PetscReal scale, offset;
+  PetscInt  size;
+  PetscBool navigate; /* a navigation (pixel) axis; false for the signal (channel) axis */
+} NMFAxis;
+
+/* What NMFIOGetMapInfo learns about an input map.  Whatever the layout in the file, dims and
+   axes are in pixel-major order: (ny, nx, n) or (p, n); the last axis is the channel axis. */
+typedef struct {
+  char      spec[PETSC_MAX_PATH_LEN]; /* FILE[:DATASET] as given */
+  char      dataset[256];             /* the resolved dataset path */
+  char      title[256];               /* metadata/General/title of a HyperSpy signal, else the dataset's name */
+  char      signal_type[64];          /* metadata/Signal/signal_type, or "" */
+  NMFLayout layout;
+  PetscInt  ndims;   /* 3 or 2 */
+  PetscInt  dims[3];
+  NMFAxis   axes[3];
+  PetscBool has_axes; /* the axes came from the file (axis-i groups); else uncalibrated ones */
+} NMFMapInfo;
+
+/*@ NMFIOGetMapInfo - the shape, axes and title of an input map.  Collective.
+  Input:  comm, spec - "FILE[:DATASET]"
+          layout     - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST (a 2-D (n, p) dataset)
+  Output: info       - dims and axes in pixel-major order, the resolved dataset, the title
+  Errors (one message naming the file and dataset): no such file, not HDF5, truncated; several
+  signals under /Experiments and no DATASET; not numbers; not 2-D or 3-D; a channel axis of
+  length 1; axis-i groups that contradict the data (sizes, or navigation axes that are not
+  the leading ones, e.g. an image stack). @*/
+PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layout, NMFMapInfo *info);
+
+/*@ NMFIOReadMapLayout - NMFIOReadMap for either layout: reads the rank's own pixels (a
+    hyperslab of the dataset; collective where HDF5 allows it, else independent) into X, a
+    global vector of da, converting any integer or floating type to double.  A channels_first
+    dataset is transposed in memory, one rank block at a time.  Collective. @*/
+PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X);
 
 /*@ NMFIOGetMapShape - the shape of an input map.  Collective.
   Input:  comm, spec  - "FILE[:DATASET]"
@@ -40,11 +92,51 @@ PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H);
 
 /*@ NMFIOWriteResult - writes the result file of a solved nmf: /W, /H, /GW, /losses/NAME and the
     attributes of the interface (n_iter, stop_reason, const_KL, reconstruction_err, n_ranks, the
-    timings and every parameter under espm's name).  The file is written under a temporary name
-    and renamed when complete; on error nothing is left at path.  Collective.
+    timings and every parameter under espm's name); with NMFSetScree also /scree, the leading
+    singular values of X, with the attribute sum_of_squares (||X||_F^2).  The file is written
+    under a temporary name and renamed when complete; on error nothing is left at path.  Collective.
   Input: input_spec   - the input map, recorded as an attribute
          read_seconds - time spent reading the input @*/
 PetscErrorCode NMFIOWriteResult(NMF nmf, const char path[], const char input_spec[], PetscReal read_seconds);
+
+/*@ NMFIOWriteResultWithAxes - NMFIOWriteResult plus the input's axes: the group /axes holds one
+    group per axis of the input map in pixel-major order (axis-0, axis-1[, axis-2]; the last is
+    the channel axis of /GW, the others the image or pixel axes of /H) with the attributes name,
+    units, scale, offset, size and navigate, as in a .hspy file.  Collective.
+  Input: map - the input's NMFIOGetMapInfo (its spec is recorded as the attribute input) @*/
+PetscErrorCode NMFIOWriteResultWithAxes(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds);
+
+/*@ NMFIOWriteHspy - writes a solved nmf as a HyperSpy file that hyperspy.api.load opens into two
+    signals, in this order, as HyperSpy's get_decomposition_factors() and
+    get_decomposition_loadings() would give them:
+      /Experiments/GW: the k spectra, data (k, n): axis-0 "Decomposition component index"
+                       (navigation), axis-1 the input's channel axis (signal);
+      /Experiments/H:  the k abundance maps, data (k, ny, nx) or (k, p): axis-0 the component
+                       index (navigation), then the input's image (or pixel) axes (signal).
+    Each signal's metadata/SmoothNMF holds the run's attributes (as in the result file), its
+    losses (metadata/SmoothNMF/losses/NAME) and, when computed, the scree.  Written under a
+    temporary name and renamed when complete.  Collective. @*/
+PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds);
+
+/*@ NMFIOWriteHspyMap - writes X (a global vector of da, as from NMFCreateDataDM) as the single
+    signal of a new .hspy file: /Experiments/<title>/data of shape (ny, nx, n), or (p, n) for a
+    1-D da, with map's axes, title and signal_type.  Each rank writes its own block (collective,
+    also when compressed).  Collective.
+  Input: dtype - the stored type: uint8, uint16, uint32, int16, int32, float32 or float64;
+                 integer types need integer values within their range
+         chunk - chunk shape in pixels (rows, columns; or pixels, 1-D), each chunk holding every
+                 channel; {0, 0} for a contiguous dataset
+         gzip  - deflate level 0 (none) to 9; needs a chunked dataset @*/
+PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, Vec X, const char dtype[], const PetscInt chunk[2], PetscInt gzip);
+
+/*@ NMFIOWriteAbundance - writes an H-shaped vector (daH has k dof per pixel, like the abundance
+    DM) as (k, ny, nx), or (k, p) for a 1-D daH, into a new dataset of an existing file (parent
+    groups are created).  Each rank writes its own block.  Collective. @*/
+PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char dataset[], DM daH, Vec H);
+
+/*@ NMFIOWriteMatrix - writes a small replicated row-major matrix (rows x cols) into a new dataset
+    of an existing file (parent groups are created); rank 0 writes.  Collective. @*/
+PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[]);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,10 @@
 /* Initial W and H (algorithm notes, section 3): custom, least squares from one given factor,
-   random, and the nndsvd family from a distributed truncated SVD of X.  Random draws are
+   random, and the nndsvd family from a distributed truncated SVD of X; the same SVD gives the
+   scree (the leading singular values of X) when asked for.  Random draws are
    keyed by (random_state, stream, global index of the entry), never by rank. */
 #include "nmf_impl.h"
 #include <petscblaslapack.h>
+#include <cfloat>
 #include <cmath>
 
 enum { STREAM_D = 1, STREAM_H = 2, STREAM_D_FILL = 3, STREAM_H_FILL = 4 };
@@ -126,40 +128,70 @@ static void GramAccumulate(PetscInt n, PetscInt nb, const double *x, double *C)
   }
 }
 
-/* The k leading singular triplets of X (n x p): from the allreduced Gram matrix X X^T (n x n),
-   U = its leading eigenvectors, S = sqrt(eigenvalues), V^T (per pixel) = U^T x_q / S. */
-static PetscErrorCode TruncatedSVD(NMF nmf, std::vector<double> &U, std::vector<double> &S, double *V)
+/* The N leading singular values of X (n x p) and the first nvec left singular vectors, from the
+   allreduced Gram matrix C = X X^T (n x n): U = its leading eigenvectors, S = sqrt(eigenvalues).
+   Rank 0 computes the N leading eigenpairs alone (LAPACK syevx: bisection and inverse
+   iteration, much cheaper than a full decomposition) and broadcasts them. */
+PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *sum_squares)
 {
-  const PetscInt      n = nmf->n, k = nmf->k;
-  std::vector<double> C(n * n, 0.0), w(n);
-  PetscBLASInt        bn, lwork = -1, info;
-  double              wq;
+  const PetscInt      n = nmf->n;
+  std::vector<double> C(n * n, 0.0);
+  PetscBLASInt        bn, info = 0;
+  PetscMPIInt         rank;
+  double              ss = 0;
 
   PetscFunctionBegin;
+  PetscCheck(N >= 1 && N <= n && nvec <= N, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " singular values asked of a map with %" PetscInt_FMT " channels", N, n);
+  PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
   PetscCall(PetscBLASIntCast(n, &bn));
   PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-    GramAccumulate(n, nb, x, C.data());
+    GramAccumulate(n, nb, x, C.data()); /* C = X X^T (upper triangle, row-major) */
+    for (PetscInt e = 0; e < nb * n; e++) ss += x[e] * x[e];
     return PetscErrorCode(0);
   }));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, C.data(), (PetscMPIInt)(n * n), MPI_DOUBLE, MPI_SUM, nmf->comm));
-  /* C is row-major upper, i.e. column-major lower */
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "L", &bn, C.data(), &bn, w.data(), &wq, &lwork, &info));
-  lwork = (PetscBLASInt)wq;
-  std::vector<double> work(lwork);
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "L", &bn, C.data(), &bn, w.data(), work.data(), &lwork, &info));
-  PetscCheck(info == 0, nmf->comm, PETSC_ERR_LIB, "LAPACK syev failed (info %d) in the SVD of X", (int)info);
-  U.assign(n * k, 0.0);
-  S.assign(k, 0.0);
-  for (PetscInt j = 0; j < k; j++) { /* eigenvalues ascend: the leading ones are last */
-    const PetscInt col = n - 1 - j;
-    S[j]               = std::sqrt(PetscMax(w[col], 0.0));
+  PetscCallMPI(MPI_Reduce(rank ? C.data() : MPI_IN_PLACE, C.data(), (PetscMPIInt)(n * n), MPI_DOUBLE, MPI_SUM, 0, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ss, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  *sum_squares = ss;
+  std::vector<double> w(n), Z(nvec > 0 ? n * N : 1); /* ascending eigenvalues, their eigenvectors (column-major) */
+  if (rank == 0) {
+    /* C row-major upper is column-major lower */
+    PetscBLASInt              il = (PetscBLASInt)(n - N + 1), iu = bn, found = 0, lwork = -1, ldz = bn;
+    const double              vl = 0, vu = 0, abstol = 2 * DBL_MIN; /* 2 dlamch("S"): most accurate */
+    double                    wq;
+    std::vector<PetscBLASInt> iwork(5 * n), ifail(n);
+    const char               *jobz = nvec > 0 ? "V" : "N";
+    PetscCallBLAS("LAPACKsyevx", LAPACKsyevx_(jobz, "I", "L", &bn, C.data(), &bn, &vl, &vu, &il, &iu, &abstol, &found, w.data(), Z.data(), &ldz, &wq, &lwork, iwork.data(), ifail.data(), &info));
+    lwork = (PetscBLASInt)wq;
+    std::vector<double> work(PetscMax(lwork, 1));
+    PetscCallBLAS("LAPACKsyevx", LAPACKsyevx_(jobz, "I", "L", &bn, C.data(), &bn, &vl, &vu, &il, &iu, &abstol, &found, w.data(), Z.data(), &ldz, work.data(), &lwork, iwork.data(), ifail.data(), &info));
+    if (info == 0 && found != N) info = -1000;
+  }
+  int status = (int)info;
+  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, nmf->comm));
+  PetscCheck(status == 0, nmf->comm, PETSC_ERR_LIB, "LAPACK syevx failed (info %d) in the SVD of X", status);
+  PetscCallMPI(MPI_Bcast(w.data(), (PetscMPIInt)N, MPI_DOUBLE, 0, nmf->comm));
+  if (nvec > 0) PetscCallMPI(MPI_Bcast(Z.data(), (PetscMPIInt)(n * N), MPI_DOUBLE, 0, nmf->comm));
+  S.assign(N, 0.0);
+  U.assign(n * nvec, 0.0);
+  for (PetscInt j = 0; j < N; j++) S[j] = std::sqrt(PetscMax(w[N - 1 - j], 0.0)); /* eigenvalues ascend: the leading one is last */
+  for (PetscInt j = 0; j < nvec; j++) {
+    const double *z = Z.data() + (N - 1 - j) * n;
     /* sign convention of svd_flip: the largest |entry| of each column of U is positive */
     PetscInt imax = 0;
     for (PetscInt i = 0; i < n; i++)
-      if (PetscAbsReal(C[col * n + i]) > PetscAbsReal(C[col * n + imax])) imax = i;
-    const double sgn = C[col * n + imax] < 0 ? -1.0 : 1.0;
-    for (PetscInt i = 0; i < n; i++) U[i * k + j] = sgn * C[col * n + i];
+      if (PetscAbsReal(z[i]) > PetscAbsReal(z[imax])) imax = i;
+    const double sgn = z[imax] < 0 ? -1.0 : 1.0;
+    for (PetscInt i = 0; i < n; i++) U[i * nvec + j] = sgn * z[i];
   }
+  PetscFunctionReturn(0);
+}
+
+/* The k leading singular triplets of X: U, S from NMFGramSVD_Private, V^T (per pixel) = U^T x_q / S. */
+static PetscErrorCode TruncatedSVD(NMF nmf, const std::vector<double> &U, const std::vector<double> &S, double *V)
+{
+  const PetscInt n = nmf->n, k = nmf->k;
+
+  PetscFunctionBegin;
   PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     for (PetscInt q = 0; q < nb; q++)
       for (PetscInt j = 0; j < k; j++) {
@@ -192,6 +224,14 @@ static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double>
     PetscFunctionReturn(0);
   }
   std::vector<double> U, S;
+  double              ss;
+  /* one Gram matrix for the initialization and the scree */
+  PetscCall(NMFGramSVD_Private(nmf, PetscMax(k, nmf->scree_n), k, S, U, &ss));
+  if (nmf->scree_n > 0) {
+    nmf->scree.assign(S.begin(), S.begin() + nmf->scree_n);
+    nmf->scree_sum_squares = ss;
+  }
+  S.resize(k);
   PetscCall(TruncatedSVD(nmf, U, S, H)); /* H holds V^T for now */
   /* norms of the positive and negative parts of each V_j (global sums over pixels) */
   std::vector<double> vn(2 * k, 0.0);
@@ -329,6 +369,10 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
       for (double &d : D) d *= ssum / nmf->p;
     }
     PetscCall(WFromSpectra(nmf, D));
+  }
+  if (nmf->scree_n > 0 && nmf->scree.empty()) { /* an initialization without the SVD */
+    std::vector<double> U;
+    PetscCall(NMFGramSVD_Private(nmf, nmf->scree_n, 0, nmf->scree, U, &nmf->scree_sum_squares));
   }
   PetscCheck((PetscInt)nmf->W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the initial W has %zu entries, expected %" PetscInt_FMT " x %" PetscInt_FMT, nmf->W.size(), m, k);
   for (double &w : nmf->W) w = PetscMax(w, eps); /* W <- max(W, eps) */

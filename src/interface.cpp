@@ -383,6 +383,15 @@ PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFSetScree(NMF nmf, PetscInt N)
+{
+  PetscFunctionBegin;
+  PetscCheck(N >= 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "scree = %" PetscInt_FMT ": the number of singular values must be >= 0", N);
+  PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetScree must come before NMFSetUp/NMFSolve");
+  nmf->scree_n = N;
+  PetscFunctionReturn(0);
+}
+
 /* ------------------------------------------------------------------ results */
 
 static PetscErrorCode CheckSolved(NMF nmf)
@@ -475,6 +484,15 @@ PetscErrorCode NMFGetTimes(NMF nmf, PetscReal *init_seconds, PetscReal *fit_seco
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFGetScree(NMF nmf, PetscInt *N, const PetscReal **S, PetscReal *sum_squares)
+{
+  PetscFunctionBegin;
+  if (N) *N = (PetscInt)nmf->scree.size();
+  if (S) *S = nmf->scree.data();
+  if (sum_squares) *sum_squares = nmf->scree_sum_squares;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
 {
   PetscFunctionBegin;
@@ -514,6 +532,14 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
   if (nmf->solved) {
     snprintf(line, sizeof line, "stopped after %d iterations: %s; reconstruction_err %.10g; set-up %.3f s, iterations %.3f s", (int)nmf->n_iter, NMFConvergedReasonName(nmf->reason), nmf->reconstruction_err, nmf->init_seconds, nmf->fit_seconds);
     PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
+  }
+  if (!nmf->scree.empty()) {
+    std::string sv;
+    for (size_t j = 0; j < nmf->scree.size(); j++) {
+      snprintf(line, sizeof line, " %.6g", nmf->scree[j]);
+      sv += line;
+    }
+    PetscCall(PetscViewerASCIIPrintf(viewer, "scree, the %d leading singular values of X:%s\n", (int)nmf->scree.size(), sv.c_str()));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

@@ -34,6 +34,7 @@ struct _p_NMF {
   PetscInt            eval_print = 10;
   PetscInt            verbose = 1;
   PetscBool           view = PETSC_FALSE; /* -nmf_view: NMFView after NMFSolve */
+  PetscInt            scree_n = 0;        /* -nmf_scree: number of leading singular values of X to compute */
 
   /* data: X on daX (n dof per pixel) as a Vec, or compact (Xc of type xtype, value xscale * stored) */
   NMFDataType xtype  = NMF_DATA_FLOAT64;
@@ -61,6 +62,8 @@ struct _p_NMF {
   PetscBool           setupcalled = PETSC_FALSE, solved = PETSC_FALSE;
   PetscReal           norm_factor = 1.0, const_KL = 0.0, reconstruction_err = 0.0;
   PetscReal           init_seconds = 0.0, fit_seconds = 0.0;
+  std::vector<double> scree;                   /* the scree_n leading singular values of the prepared X */
+  PetscReal           scree_sum_squares = 0.0; /* ||X||_F^2 of the prepared X: the sum of all squared singular values */
 
   double              gamma_H = 8.0, gamma_W = 0.0; /* current step parameters (sigma_L for the surrogates) */
   std::vector<double> gamma_initial;                /* the starting values actually used */
@@ -140,6 +143,10 @@ PetscErrorCode NMFSimplexMultiplierProjection_Private(NMF nmf, const double *v, 
 
 /* initialize.cpp */
 PetscErrorCode NMFInitialize_Private(NMF nmf);
+/* the N leading singular values S of X (n x p, pixel-major local block x) and the first nvec
+   left singular vectors U (n x nvec, row-major, svd_flip signs), from the allreduced Gram matrix;
+   sum_squares = ||X||_F^2.  Collective. */
+PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *sum_squares);
 PetscErrorCode NMFLeastSquares_Private(PetscInt rows, PetscInt cols, PetscInt nrhs, double *A, double *B);
 double         NMFKeyedNormal_Private(PetscInt64 seed, PetscInt64 stream, PetscInt64 index);
 

@@ -52,6 +52,8 @@ PetscErrorCode NMFSetFromOptions(NMF nmf)
   if (flg) PetscCall(NMFSetEvalPrint(nmf, ival));
   PetscCall(PetscOptionsInt("-nmf_verbose", "0: silent, 1: progress lines", "NMFSetVerbose", nmf->verbose, &ival, &flg));
   if (flg) PetscCall(NMFSetVerbose(nmf, ival));
+  PetscCall(PetscOptionsInt("-nmf_scree", "also compute the N leading singular values of X (scree plot, to choose n_components); 0: none", "NMFSetScree", nmf->scree_n, &ival, &flg));
+  if (flg) PetscCall(NMFSetScree(nmf, ival));
   PetscCall(PetscOptionsBool("-nmf_view", "print the solver summary after the solve", "NMFView", nmf->view, &nmf->view, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(0);

@@ -25,6 +25,7 @@ PetscErrorCode NMFSetUp(NMF nmf)
   PetscCheck(!nmf->true_H || (PetscInt)nmf->true_D.size() == n * k, nmf->comm, PETSC_ERR_ARG_SIZ, "true_D must be (%" PetscInt_FMT ", %" PetscInt_FMT ")", n, k);
   PetscCheck(nmf->W_init.empty() || (PetscInt)nmf->W_init.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the initial W has %zu entries, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", nmf->W_init.size(), m, k);
   PetscCheck(nmf->fixed_W.empty() || (PetscInt)nmf->fixed_W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the fixed_W mask has %zu entries, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", nmf->fixed_W.size(), m, k);
+  PetscCheck(nmf->scree_n <= PetscMin(n, nmf->p), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "scree = %" PetscInt_FMT ": X has only min(channels, pixels) = %" PetscInt_FMT " singular values", nmf->scree_n, PetscMin(n, nmf->p));
   if (!nmf->daH) PetscCall(NMFCreateAbundanceDM_Private(nmf));
   PetscCall(DMCreateGlobalVector(nmf->daH, &nmf->H));
   PetscCall(DMCreateGlobalVector(nmf->daH, &nmf->H_new));

@@ -1,6 +1,6 @@
 /* smoothnmf: the MPI program, a thin front end over the NMF object and the HDF5 I/O.
 
-     mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-nmf_OPTION VALUE ...] [PETSc options]
+     mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...] [PETSc options]
 */
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static const char help[] = "smoothnmf: regularized NMF (espm's SmoothNMF) of hyperspectral maps, distributed with MPI.\n"
-                           "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-nmf_OPTION VALUE ...]\n\n";
+                           "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...]\n\n";
 
 /* ---------------------------------------------------------------- one-line errors */
 
@@ -38,12 +38,12 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
 /* ---------------------------------------------------------------- options of the program */
 
 struct ProgramOptions {
-  char      input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "";
+  char      input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "", hspy[PETSC_MAX_PATH_LEN] = "";
   char      shape[256] = "", layout[64] = "pixels_first";
   char      init_W[PETSC_MAX_PATH_LEN] = "", init_H[PETSC_MAX_PATH_LEN] = "", G[PETSC_MAX_PATH_LEN] = "";
   char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
   char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "", transform[PETSC_MAX_PATH_LEN] = "";
-  PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_shape = PETSC_FALSE;
+  PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_hspy = PETSC_FALSE, has_shape = PETSC_FALSE;
 };
 
 static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
@@ -52,8 +52,9 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscOptionsBegin(comm, NULL, "smoothnmf program options", "smoothnmf");
   PetscCall(PetscOptionsString("-i", "input map FILE[:DATASET]: (ny, nx, channels) or (pixels, channels)", "", o->input, o->input, sizeof(o->input), &o->has_input));
   PetscCall(PetscOptionsString("-o", "output HDF5 result file", "", o->output, o->output, sizeof(o->output), &o->has_output));
+  PetscCall(PetscOptionsString("-o_hspy", "also write the result as a HyperSpy file (.hspy): the spectra GW and the maps H as two signals", "", o->hspy, o->hspy, sizeof(o->hspy), &o->has_hspy));
   PetscCall(PetscOptionsString("-nmf_shape_2d", "image shape ny,nx, or none (default: from a 3-D input)", "", o->shape, o->shape, sizeof(o->shape), &o->has_shape));
-  PetscCall(PetscOptionsString("-nmf_layout", "pixels_first: (pixels..., channels) datasets", "", o->layout, o->layout, sizeof(o->layout), NULL));
+  PetscCall(PetscOptionsString("-nmf_layout", "pixels_first: (ny, nx, channels) or (pixels, channels) datasets; channels_first: a 2-D (channels, pixels) dataset", "", o->layout, o->layout, sizeof(o->layout), NULL));
   PetscCall(PetscOptionsString("-nmf_G", "known G, FILE:DATASET of shape (channels, m)", "", o->G, o->G, sizeof(o->G), NULL));
   PetscCall(PetscOptionsString("-nmf_init_W", "initial W, FILE:DATASET of shape (m, k); implies custom", "", o->init_W, o->init_W, sizeof(o->init_W), NULL));
   PetscCall(PetscOptionsString("-nmf_init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
@@ -126,6 +127,24 @@ static PetscErrorCode CheckOutputWritable(MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode ParseLayout(MPI_Comm comm, const char name[], NMFLayout *layout)
+{
+  PetscFunctionBegin;
+  for (int i = 0; i < 2; i++)
+    if (!strcmp(name, NMFLayouts[i])) {
+      *layout = (NMFLayout)i;
+      PetscFunctionReturn(0);
+    }
+  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-nmf_layout %s: expected pixels_first ((ny, nx, channels) or (pixels, channels)) or channels_first ((channels, pixels))", name);
+}
+
+static void RemoveOutput(MPI_Comm comm, const char path[])
+{
+  PetscMPIInt rank;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) unlink(path);
+}
+
 static PetscErrorCode LoadReplicated(NMF nmf, MPI_Comm comm, const char spec[], PetscInt rows, PetscInt cols, const char *what, PetscErrorCode (*setter)(NMF, PetscInt, PetscInt, const PetscReal[]))
 {
   PetscInt   r, c;
@@ -188,8 +207,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   NMF            nmf;
   DM             da;
   Vec            X;
-  PetscInt       nd, dims[3], ny, nx, n, k;
-  char           dset[256];
+  PetscInt       ny, nx, n, k;
 
   PetscFunctionBegin;
   PetscCall(ReadProgramOptions(comm, &o));
@@ -203,19 +221,24 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(RefuseUnknownOptions(comm));
   PetscCheck(o.has_input && o.input[0], comm, PETSC_ERR_ARG_WRONG, "no input map: give -i FILE[:DATASET] (see -help)");
   PetscCheck(o.has_output && o.output[0], comm, PETSC_ERR_ARG_WRONG, "no output file: give -o OUTPUT.h5 (see -help)");
-  PetscCheck(!strcmp(o.layout, "pixels_first"), comm, PETSC_ERR_SUP, "-nmf_layout %s is not available yet: only pixels_first ((ny, nx, channels) or (pixels, channels))", o.layout);
+  PetscCheck(!o.has_hspy || o.hspy[0], comm, PETSC_ERR_ARG_WRONG, "-o_hspy needs a file name (see -help)");
+  PetscCheck(!o.has_hspy || strcmp(o.hspy, o.output), comm, PETSC_ERR_ARG_WRONG, "-o and -o_hspy name the same file '%s': give two different names", o.output);
+  NMFLayout layout;
+  PetscCall(ParseLayout(comm, o.layout, &layout));
   PetscCheck(!o.true_D[0] == !o.true_H[0], comm, PETSC_ERR_ARG_WRONG, "a ground truth needs both -nmf_true_D and -nmf_true_H");
   PetscCheck(!o.transform[0] || (!o.init_W[0] && !o.fixed_W[0]), comm, PETSC_ERR_ARG_INCOMP, "-nmf_transform takes W from its result file: drop -nmf_init_W / -nmf_fixed_W");
   PetscCall(CheckOutputWritable(comm, o.output));
+  if (o.has_hspy) PetscCall(CheckOutputWritable(comm, o.hspy));
 
   /* the map, each rank reading its own block */
-  double t0 = MPI_Wtime();
-  PetscCall(NMFIOGetMapShape(comm, o.input, &nd, dims, dset));
-  PetscCall(ResolveShape(comm, o, nd, dims, &ny, &nx, &n));
+  double     t0 = MPI_Wtime();
+  NMFMapInfo info;
+  PetscCall(NMFIOGetMapInfo(comm, o.input, layout, &info));
+  PetscCall(ResolveShape(comm, o, info.ndims, info.dims, &ny, &nx, &n));
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(DMCreateGlobalVector(da, &X));
   PetscCall(PetscObjectSetName((PetscObject)X, o.input));
-  PetscCall(NMFIOReadMap(comm, o.input, da, X));
+  PetscCall(NMFIOReadMapLayout(comm, o.input, layout, da, X));
   const double read_seconds = MPI_Wtime() - t0;
   PetscCall(NMFSetData(nmf, da, X));
   PetscCall(NMFGetNComponents(nmf, &k));
@@ -252,7 +275,12 @@ static PetscErrorCode Run(MPI_Comm comm)
   }
 
   PetscCall(NMFSolve(nmf));
-  PetscCall(NMFIOWriteResult(nmf, o.output, o.input, read_seconds));
+  PetscCall(NMFIOWriteResultWithAxes(nmf, o.output, &info, read_seconds));
+  if (o.has_hspy) {
+    PetscErrorCode ierr = NMFIOWriteHspy(nmf, o.hspy, &info, read_seconds);
+    if (ierr) RemoveOutput(comm, o.output); /* all outputs or none */
+    PetscCall(ierr);
+  }
   PetscCall(NMFDestroy(&nmf));
   PetscCall(VecDestroy(&X));
   PetscCall(DMDestroy(&da));

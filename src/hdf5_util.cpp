@@ -1,0 +1,491 @@
+/* Helpers of the HDF5 readers and writers: file specs, opening and creating files with MPI-IO,
+   agreement of all ranks, attributes, block writes, and writing under a temporary name. */
+#include "io_impl.h"
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstdio>
+#include <cstring>
+#include <algorithm>
+#include <vector>
+
+/* ------------------------------------------------------------------ files and datasets */
+
+void NMFIOSplitSpec_Private(const char spec[], std::string &file, std::string &dset)
+{
+  std::string s(spec);
+  size_t      colon = s.rfind(':');
+  if (colon == std::string::npos) {
+    file = s;
+    dset.clear();
+  } else {
+    file = s.substr(0, colon);
+    dset = s.substr(colon + 1);
+    if (!dset.empty() && dset[0] != '/') dset = "/" + dset;
+  }
+}
+
+PetscErrorCode NMFIOAllOK_Private(MPI_Comm comm, bool ok, bool *all)
+{
+  int v = ok ? 1 : 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MIN, comm));
+  *all = v == 1;
+  PetscFunctionReturn(0);
+}
+
+/* H5Lexists needs the parents to exist: test each component */
+bool NMFIOPathExists_Private(hid_t file, const std::string &path)
+{
+  size_t pos = 0;
+  while (true) {
+    pos                = path.find('/', pos + 1);
+    std::string prefix = path.substr(0, pos);
+    if (prefix.size() > 1 && H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (pos == std::string::npos) return true;
+  }
+}
+
+PetscErrorCode NMFIOOpenFile_Private(MPI_Comm comm, const std::string &path, unsigned flags, hid_t *file)
+{
+  PetscMPIInt rank;
+  int         state = 0; /* 0 ok, 1 missing, 2 directory, 3 unreadable, 4 not HDF5 */
+
+  PetscFunctionBegin;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) state = 1;
+    else if (S_ISDIR(st.st_mode)) state = 2;
+    else if (access(path.c_str(), R_OK) != 0) state = 3;
+    else if (H5Fis_hdf5(path.c_str()) <= 0) state = 4;
+  }
+  PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
+  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': no such file", path.c_str());
+  PetscCheck(state != 2, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': it is a directory, expected an HDF5 file", path.c_str());
+  PetscCheck(state != 3, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': permission denied", path.c_str());
+  PetscCheck(state != 4, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': it is not an HDF5 file (expected HDF5, e.g. a HyperSpy .hspy file)", path.c_str());
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  *file = H5Fopen(path.c_str(), flags, fapl);
+  H5Pclose(fapl);
+  bool ok;
+  PetscCall(NMFIOAllOK_Private(comm, *file >= 0, &ok));
+  if (!ok && *file >= 0) H5Fclose(*file);
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': the HDF5 file is truncated or damaged", path.c_str());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, hid_t *file)
+{
+  PetscFunctionBegin;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  *file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create the file '%s' (does its directory exist and is it writable?)", path.c_str());
+  PetscFunctionReturn(0);
+}
+
+static herr_t CollectName(hid_t, const char *name, const H5L_info_t *, void *data)
+{
+  ((std::vector<std::string> *)data)->push_back(name);
+  return 0;
+}
+
+PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath)
+{
+  std::string fname, given;
+
+  PetscFunctionBegin;
+  NMFIOSplitSpec_Private(spec, fname, given);
+  PetscCall(NMFIOOpenFile_Private(comm, fname, H5F_ACC_RDONLY, file));
+  if (!given.empty()) {
+    *dpath      = given;
+    bool exists = NMFIOPathExists_Private(*file, given);
+    if (!exists) H5Fclose(*file);
+    PetscCheck(exists, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no dataset '%s'", fname.c_str(), given.c_str());
+  } else if (NMFIOPathExists_Private(*file, "/Experiments")) {
+    std::vector<std::string> names;
+    hid_t                    g = H5Gopen2(*file, "/Experiments", H5P_DEFAULT);
+    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, CollectName, &names);
+    H5Gclose(g);
+    std::string list;
+    for (size_t i = 0; i < names.size() && i < 4; i++) list += (i ? ", " : "") + names[i];
+    if (names.size() > 4) list += ", ...";
+    if (names.size() != 1) H5Fclose(*file);
+    PetscCheck(names.size() != 0, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no signal under /Experiments: expected one HyperSpy signal, or name the dataset with %s:DATASET", fname.c_str(), fname.c_str());
+    PetscCheck(names.size() == 1, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds %zu signals under /Experiments (%s): name one with %s:/Experiments/NAME/data", fname.c_str(), names.size(), list.c_str(), fname.c_str());
+    *dpath      = "/Experiments/" + names[0] + "/data";
+    bool exists = NMFIOPathExists_Private(*file, *dpath);
+    if (!exists) H5Fclose(*file);
+    PetscCheck(exists, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no dataset '%s': the HyperSpy signal has no data", fname.c_str(), dpath->c_str());
+  } else {
+    *dpath      = "/X";
+    bool exists = NMFIOPathExists_Private(*file, *dpath);
+    if (!exists) H5Fclose(*file);
+    PetscCheck(exists, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has neither /Experiments/<signal>/data nor /X: name the dataset with %s:DATASET", fname.c_str(), fname.c_str());
+  }
+  *dset = H5Dopen2(*file, dpath->c_str(), H5P_DEFAULT);
+  if (*dset < 0) H5Fclose(*file);
+  PetscCheck(*dset >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s:%s' is not a dataset", fname.c_str(), dpath->c_str());
+  hid_t       type = H5Dget_type(*dset);
+  H5T_class_t cls  = H5Tget_class(type);
+  H5Tclose(type);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) NMFIOCloseAll_Private(*dset, *file);
+  PetscCheck(cls == H5T_INTEGER || cls == H5T_FLOAT, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s:%s' does not hold numbers (integer or floating point)", fname.c_str(), dpath->c_str());
+  PetscFunctionReturn(0);
+}
+
+int NMFIOGetDims_Private(hid_t dset, hsize_t dims[8])
+{
+  hid_t space = H5Dget_space(dset);
+  int   nd    = H5Sget_simple_extent_ndims(space);
+  if (nd > 8 || nd < 0) nd = -1;
+  else H5Sget_simple_extent_dims(space, dims, NULL);
+  H5Sclose(space);
+  return nd;
+}
+
+void NMFIOCloseAll_Private(hid_t dset, hid_t file)
+{
+  if (dset >= 0) H5Dclose(dset);
+  if (file >= 0) H5Fclose(file);
+}
+
+/* ------------------------------------------------------------------ blocks */
+
+PetscErrorCode NMFIOGetBlock_Private(DM da, NMFIOBlock *b)
+{
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, &b->dim, &b->M, &b->N, NULL, NULL, NULL, NULL, &b->dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &b->xs, &b->ys, NULL, &b->xm, &b->ym, NULL));
+  if (b->dim == 1) {
+    b->N  = 1;
+    b->ys = 0;
+    b->ym = 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+void NMFIOSelectPixels_Private(hid_t space, int nd, const hsize_t dims[], const NMFIOBlock &b)
+{
+  if (nd == 3 && b.dim == 2) {
+    hsize_t start[3] = {(hsize_t)b.ys, (hsize_t)b.xs, 0}, count[3] = {(hsize_t)b.ym, (hsize_t)b.xm, dims[2]};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+  } else if (nd == 2 && b.dim == 2) {
+    hsize_t start[2] = {(hsize_t)(b.ys * b.M + b.xs), 0}, stride[2] = {(hsize_t)b.M, 1}, count[2] = {(hsize_t)b.ym, 1}, block[2] = {(hsize_t)b.xm, dims[1]};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, block);
+  } else if (nd == 2) {
+    hsize_t start[2] = {(hsize_t)b.xs, 0}, count[2] = {(hsize_t)b.xm, dims[1]};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+  } else { /* a 3-D image read as a pixel list: the range xs..xs+xm cut into image rows */
+    const hsize_t nx = dims[1];
+    hsize_t       q = (hsize_t)b.xs, end = (hsize_t)(b.xs + b.xm);
+    H5Sselect_none(space);
+    while (q < end) {
+      hsize_t i = q / nx, j = q % nx, len = std::min<hsize_t>(nx - j, end - q);
+      hsize_t start[3] = {i, j, 0}, count[3] = {1, len, dims[2]};
+      H5Sselect_hyperslab(space, H5S_SELECT_OR, start, NULL, count, NULL);
+      q += len;
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ attributes */
+
+void NMFIOAttrDoubles_Private(hid_t obj, const char *name, const double *v, hsize_t len)
+{
+  hid_t space = len == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &len, NULL);
+  hid_t a     = H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, H5T_NATIVE_DOUBLE, v);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
+void NMFIOAttrInt_Private(hid_t obj, const char *name, long long v)
+{
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a     = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, H5T_NATIVE_LLONG, &v);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
+void NMFIOAttrString_Private(hid_t obj, const char *name, const std::string &v)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, v.empty() ? 1 : v.size());
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a     = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, type, v.empty() ? "" : v.c_str());
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void NMFIOAttrBool_Private(hid_t obj, const char *name, PetscBool v)
+{
+  hid_t   space = H5Screate(H5S_SCALAR);
+  hid_t   a     = H5Acreate2(obj, name, H5T_STD_U8LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  uint8_t b     = v ? 1 : 0;
+  H5Awrite(a, H5T_NATIVE_UINT8, &b);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
+void NMFIOAttrUTF8_Private(hid_t obj, const char *name, const std::string &v)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hid_t       space = H5Screate(H5S_SCALAR);
+  hid_t       a     = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  const char *p     = v.c_str();
+  H5Awrite(a, type, &p);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void NMFIOAttrBoolEnum_Private(hid_t obj, const char *name, bool v)
+{
+  hid_t  type = H5Tenum_create(H5T_STD_I8LE);
+  int8_t f = 0, t = 1, b = v ? 1 : 0;
+  H5Tenum_insert(type, "FALSE", &f);
+  H5Tenum_insert(type, "TRUE", &t);
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a     = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, type, &b);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+/* opens a scalar (one-element) attribute, or returns -1 */
+static hid_t OpenScalarAttr(hid_t obj, const char *name, hid_t *ftype)
+{
+  if (H5Aexists(obj, name) <= 0) return -1;
+  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  if (a < 0) return -1;
+  hid_t    space = H5Aget_space(a);
+  hssize_t np    = H5Sget_simple_extent_npoints(space);
+  H5Sclose(space);
+  if (np != 1) {
+    H5Aclose(a);
+    return -1;
+  }
+  *ftype = H5Aget_type(a);
+  return a;
+}
+
+bool NMFIOReadAttrString_Private(hid_t obj, const char *name, std::string *v)
+{
+  hid_t ft, a = OpenScalarAttr(obj, name, &ft);
+  bool  ok = false;
+  if (a < 0) return false;
+  if (H5Tget_class(ft) == H5T_STRING) {
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    if (H5Tis_variable_str(ft) > 0) {
+      char *p = NULL;
+      H5Tset_size(mt, H5T_VARIABLE);
+      if (H5Aread(a, mt, &p) >= 0 && p) {
+        *v = p;
+        ok = true;
+      }
+      if (p) H5free_memory(p);
+    } else {
+      size_t            n = H5Tget_size(ft);
+      std::vector<char> buf(n + 1, 0);
+      H5Tset_size(mt, n);
+      H5Tset_strpad(mt, H5Tget_strpad(ft));
+      if (H5Aread(a, mt, buf.data()) >= 0) {
+        *v = std::string(buf.data(), strnlen(buf.data(), n));
+        while (!v->empty() && v->back() == ' ') v->pop_back();
+        ok = true;
+      }
+    }
+    H5Tclose(mt);
+  }
+  H5Tclose(ft);
+  H5Aclose(a);
+  return ok;
+}
+
+bool NMFIOReadAttrDouble_Private(hid_t obj, const char *name, double *v)
+{
+  hid_t ft, a = OpenScalarAttr(obj, name, &ft);
+  bool  ok = false;
+  if (a < 0) return false;
+  H5T_class_t cls = H5Tget_class(ft);
+  if (cls == H5T_INTEGER || cls == H5T_FLOAT) ok = H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0;
+  H5Tclose(ft);
+  H5Aclose(a);
+  return ok;
+}
+
+/* h5py writes numpy bools as an enum of int8 (FALSE, TRUE); integers are accepted too */
+bool NMFIOReadAttrBool_Private(hid_t obj, const char *name, bool *v)
+{
+  hid_t ft, a = OpenScalarAttr(obj, name, &ft);
+  bool  ok = false;
+  if (a < 0) return false;
+  H5T_class_t cls = H5Tget_class(ft);
+  if ((cls == H5T_ENUM || cls == H5T_INTEGER) && H5Tget_size(ft) <= 8) {
+    hid_t         mt     = H5Tget_native_type(ft, H5T_DIR_DEFAULT);
+    unsigned char buf[8] = {0};
+    if (H5Aread(a, mt, buf) >= 0) {
+      *v = false;
+      for (unsigned char c : buf) *v = *v || c != 0;
+      ok = true;
+    }
+    H5Tclose(mt);
+  }
+  H5Tclose(ft);
+  H5Aclose(a);
+  return ok;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+herr_t NMFIOWriteSmall_Private(hid_t loc, const char *name, int nd, const hsize_t *dims, const double *v, PetscMPIInt rank)
+{
+  hid_t  space = H5Screate_simple(nd, dims, NULL);
+  hid_t  lcpl  = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t st   = dset < 0 ? -1 : 0;
+  H5Pclose(lcpl);
+  if (dset >= 0 && rank == 0) st = H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+  if (dset >= 0) H5Dclose(dset);
+  H5Sclose(space);
+  return st;
+}
+
+PetscErrorCode NMFIOWriteComponentMajor_Private(hid_t loc, const char *name, DM da, Vec v, herr_t *st)
+{
+  PetscInt dim, M, N, dof, xs, ys, xm, ym;
+  hsize_t  d[3];
+  int      nd;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
+  if (dim == 2) {
+    nd   = 3;
+    d[0] = dof;
+    d[1] = N;
+    d[2] = M;
+  } else {
+    nd   = 2;
+    d[0] = dof;
+    d[1] = M;
+    ys   = 0;
+    ym   = 1;
+  }
+  const PetscInt pl     = xm * ym;
+  hid_t          fspace = H5Screate_simple(nd, d, NULL);
+  hid_t          lcpl   = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, fspace, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Pclose(lcpl);
+  if (nd == 3) {
+    hsize_t start[3] = {0, (hsize_t)ys, (hsize_t)xs}, count[3] = {(hsize_t)dof, (hsize_t)ym, (hsize_t)xm};
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+  } else {
+    hsize_t start[2] = {0, (hsize_t)xs}, count[2] = {(hsize_t)dof, (hsize_t)xm};
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+  }
+  std::vector<double> buf(dof * pl); /* component-major, as in the file */
+  const PetscScalar  *h;
+  PetscCall(VecGetArrayRead(v, &h));
+  for (PetscInt c = 0; c < dof; c++)
+    for (PetscInt q = 0; q < pl; q++) buf[c * pl + q] = h[q * dof + c];
+  PetscCall(VecRestoreArrayRead(v, &h));
+  hsize_t nloc   = (hsize_t)(dof * pl);
+  hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
+  hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  *st = dset < 0 ? -1 : H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf.data());
+  H5Pclose(dxpl);
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  if (dset >= 0) H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *input, double read_seconds, double write_seconds)
+{
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(nmf->comm, &size));
+  NMFIOAttrInt_Private(obj, "n_iter", nmf->n_iter);
+  NMFIOAttrString_Private(obj, "stop_reason", NMFConvergedReasonName(nmf->reason));
+  NMFIOAttrDoubles_Private(obj, "const_KL", &nmf->const_KL, 1);
+  NMFIOAttrDoubles_Private(obj, "reconstruction_err", &nmf->reconstruction_err, 1);
+  NMFIOAttrInt_Private(obj, "n_ranks", size);
+  NMFIOAttrDoubles_Private(obj, "fit_seconds", &nmf->fit_seconds, 1);
+  NMFIOAttrDoubles_Private(obj, "init_seconds", &nmf->init_seconds, 1);
+  NMFIOAttrDoubles_Private(obj, "read_seconds", &read_seconds, 1);
+  NMFIOAttrDoubles_Private(obj, "write_seconds", &write_seconds, 1);
+  NMFIOAttrString_Private(obj, "input", input ? input : "");
+  NMFIOAttrInt_Private(obj, "n_components", nmf->k);
+  NMFIOAttrString_Private(obj, "algo", NMFAlgos[nmf->algo]);
+  NMFIOAttrDoubles_Private(obj, "lambda_L", &nmf->lambda_L, 1);
+  NMFIOAttrDoubles_Private(obj, "mu", nmf->mu.data(), nmf->mu.size());
+  NMFIOAttrDoubles_Private(obj, "epsilon_reg", &nmf->epsilon_reg, 1);
+  NMFIOAttrBool_Private(obj, "force_simplex", nmf->force_simplex);
+  NMFIOAttrDoubles_Private(obj, "dicotomy_tol", &nmf->dicotomy_tol, 1);
+  NMFIOAttrDoubles_Private(obj, "gamma", nmf->gamma_initial.data(), nmf->gamma_initial.size());
+  NMFIOAttrBool_Private(obj, "linesearch", nmf->linesearch);
+  NMFIOAttrBool_Private(obj, "l2", nmf->l2);
+  NMFIOAttrBool_Private(obj, "normalize", nmf->normalize);
+  NMFIOAttrBool_Private(obj, "no_stop_criterion", nmf->no_stop_criterion);
+  NMFIOAttrString_Private(obj, "init", NMFInitTypes[nmf->init_used]);
+  NMFIOAttrDoubles_Private(obj, "tol", &nmf->tol, 1);
+  NMFIOAttrInt_Private(obj, "max_iter", nmf->max_iter);
+  NMFIOAttrInt_Private(obj, "random_state", nmf->random_state);
+  NMFIOAttrDoubles_Private(obj, "log_shift", &nmf->log_shift, 1);
+  NMFIOAttrInt_Private(obj, "eval_print", nmf->eval_print);
+  NMFIOAttrInt_Private(obj, "verbose", nmf->verbose);
+  if (nmf->has_shape) {
+    hsize_t   two   = 2;
+    long long sh[2] = {nmf->ny, nmf->nx};
+    hid_t     space = H5Screate_simple(1, &two, NULL);
+    hid_t     a     = H5Acreate2(obj, "shape_2d", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_LLONG, sh);
+    H5Aclose(a);
+    H5Sclose(space);
+  }
+  if (nmf->scree_n > 0) NMFIOAttrInt_Private(obj, "scree", nmf->scree_n);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx)
+{
+  PetscMPIInt rank;
+  long long   tag = (long long)getpid();
+  hid_t       file;
+  int         renamed = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Bcast(&tag, 1, MPI_LONG_LONG, 0, comm));
+  const std::string tmp = std::string(path) + ".tmp" + std::to_string(tag);
+  PetscCall(NMFIOCreateFile_Private(comm, tmp, &file));
+  PetscErrorCode ierr = body(file, ctx);
+  herr_t         cl   = H5Fclose(file);
+  bool           ok   = false;
+  if (!ierr) PetscCall(NMFIOAllOK_Private(comm, cl >= 0, &ok));
+  if (!ierr && rank == 0) renamed = (ok && rename(tmp.c_str(), path) == 0) ? 1 : 0;
+  if (rank == 0 && !renamed) unlink(tmp.c_str()); /* never leave a half-written file */
+  PetscCall(ierr);
+  PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
+  PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "cannot complete the output file '%s' (closing it or renaming it from its temporary name failed)", path);
+  PetscFunctionReturn(0);
+}
