@@ -87,6 +87,7 @@ PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char datase
 PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows, PetscInt *cols, PetscReal **values);
 
 /*@ NMFIOReadAbundance - reads an H-shaped dataset, (k, ny, nx) or (k, p), into H, a global vector
+    (H's object name, e.g. "the initial H", names it in error messages)
     of the abundance DM of nmf (k values per pixel); each rank reads its own block.  Collective. @*/
 PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H);
 

@@ -203,8 +203,12 @@ PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H)
   int  nd   = NMFIOGetDims_Private(dset, d);
   bool fits = (nd == 2 && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->p) || (nd == 3 && nmf->has_shape && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->ny && (PetscInt)d[2] == nmf->nx);
   if (!fits) NMFIOCloseAll_Private(dset, file);
-  if (nmf->has_shape) PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "'%s' does not fit H: expected shape (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ", %" PetscInt_FMT ")", spec, k, nmf->ny, nmf->nx, k, nmf->p);
-  else PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "'%s' does not fit H: expected shape (%" PetscInt_FMT ", %" PetscInt_FMT ")", spec, k, nmf->p);
+  std::string got = "(";
+  for (int i = 0; i < nd; i++) got += std::to_string((long long)d[i]) + (i + 1 < nd ? ", " : ")");
+  const char *what = NULL;
+  PetscCall(PetscObjectGetName((PetscObject)H, &what));
+  if (nmf->has_shape) PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->ny, nmf->nx, k, nmf->p);
+  else PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->p);
   hid_t fspace = H5Dget_space(dset);
   if (nd == 3) {
     hsize_t start[3] = {0, (hsize_t)nmf->ys, (hsize_t)nmf->xs}, count[3] = {(hsize_t)k, (hsize_t)nmf->ym, (hsize_t)nmf->xm};

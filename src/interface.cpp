@@ -2,6 +2,8 @@
 #include "nmf_impl.h"
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
+#include <string>
 
 const char *const NMFAlgos[]     = {"log_surrogate", "l2_surrogate", "projected_gradient", "NMFAlgo", "NMF_ALGO_", nullptr};
 const char *const NMFInitTypes[] = {"default", "random", "nndsvd", "nndsvda", "nndsvdar", "custom", "NMFInitType", "NMF_INIT_", nullptr};
@@ -206,8 +208,28 @@ static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
 
 PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
 {
+  const PetscScalar *h;
+  PetscInt64         mine = INT64_MAX, best;
+  double             v = 0;
+  const char        *name;
+
   PetscFunctionBegin;
   PetscCall(KeepAbundanceVec(nmf, H, &nmf->H_init));
+  /* the first negative or non-finite value over all ranks (global pixel, then component) */
+  PetscCall(VecGetArrayRead(H, &h));
+  for (PetscInt e = 0; e < nmf->p_local * nmf->k && mine == INT64_MAX; e++)
+    if (!(h[e] >= 0) || std::isinf(h[e])) {
+      PetscInt qg;
+      PetscCall(NMFGlobalPixelIndex_Private(nmf, e / nmf->k, &qg));
+      mine = (PetscInt64)qg * nmf->k + e % nmf->k;
+      v    = h[e];
+    }
+  PetscCall(VecRestoreArrayRead(H, &h));
+  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  double out = mine == best ? v : 0.0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &out, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscCall(PetscObjectGetName((PetscObject)H, &name));
+  PetscCheck(best == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %s at pixel %" PetscInt64_FMT ", component %" PetscInt64_FMT ": it must be finite and >= 0", name, std::to_string(out).c_str(), best / nmf->k, best % nmf->k);
   PetscFunctionReturn(0);
 }
 

@@ -14,7 +14,8 @@ static const char help[] = "smoothnmf: regularized NMF (espm's SmoothNMF) of hyp
 
 /* ---------------------------------------------------------------- one-line errors */
 
-static int local_error = 0; /* an error raised on a sub-communicator: other ranks may be waiting */
+static int local_error   = 0; /* an error raised on a sub-communicator: other ranks may be waiting */
+static int options_phase = 0; /* reading options: every rank parses the same, errors are collective */
 
 static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
@@ -27,7 +28,9 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
   MPI_Comm_size(comm, &size);
   MPI_Comm_size(PETSC_COMM_WORLD, &wsize);
   MPI_Comm_rank(PETSC_COMM_WORLD, &wrank);
-  if (size < wsize) {
+  if (options_phase) {
+    if (wrank == 0) fprintf(stderr, "smoothnmf: error: %s\n", text);
+  } else if (size < wsize) {
     local_error = 1;
     fprintf(stderr, "smoothnmf: error (rank %d): %s\n", wrank, text);
   } else if (rank == 0) fprintf(stderr, "smoothnmf: error: %s\n", text);
@@ -159,7 +162,7 @@ static PetscErrorCode LoadReplicated(NMF nmf, MPI_Comm comm, const char spec[], 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], PetscErrorCode (*setter)(NMF, Vec))
+static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], const char *what, PetscErrorCode (*setter)(NMF, Vec))
 {
   DM  daH;
   Vec v;
@@ -167,7 +170,10 @@ static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], PetscErrorCode (
   PetscFunctionBegin;
   PetscCall(NMFGetAbundanceDM(nmf, &daH));
   PetscCall(DMCreateGlobalVector(daH, &v));
+  PetscCall(PetscObjectSetName((PetscObject)v, (std::string(what) + " '" + spec + "'").c_str()));
+  PetscCall(PetscObjectSetName((PetscObject)v, what));
   PetscCall(NMFIOReadAbundance(nmf, spec, v));
+  PetscCall(PetscObjectSetName((PetscObject)v, (std::string(what) + " '" + spec + "'").c_str()));
   PetscCall(setter(nmf, v));
   PetscCall(VecDestroy(&v));
   PetscFunctionReturn(0);
@@ -193,6 +199,7 @@ static PetscErrorCode LoadTruth(NMF nmf, MPI_Comm comm, const char specD[], cons
   PetscCheck(r == n, comm, PETSC_ERR_ARG_SIZ, "true_D '%s' has %" PetscInt_FMT " rows but the map has %" PetscInt_FMT " channels", specD, r, n);
   PetscCall(NMFGetAbundanceDM(nmf, &daH));
   PetscCall(DMCreateGlobalVector(daH, &th));
+  PetscCall(PetscObjectSetName((PetscObject)th, "true_H"));
   PetscCall(NMFIOReadAbundance(nmf, specH, th));
   PetscCall(NMFSetTruth(nmf, r, c, d, th));
   PetscCall(PetscFree(d));
@@ -210,9 +217,11 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscInt       ny, nx, n, k;
 
   PetscFunctionBegin;
+  options_phase = 1;
   PetscCall(ReadProgramOptions(comm, &o));
   PetscCall(NMFCreate(comm, &nmf));
   PetscCall(NMFSetFromOptions(nmf));
+  options_phase = 0;
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) {
     PetscCall(NMFDestroy(&nmf));
@@ -263,9 +272,9 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscCall(NMFSetHoldW(nmf, PETSC_TRUE));
   }
   if (o.init_W[0]) PetscCall(LoadReplicated(nmf, comm, o.init_W, m, k, "the initial W", NMFSetInitialW));
-  if (o.init_H[0]) PetscCall(LoadAbundance(nmf, o.init_H, NMFSetInitialH));
+  if (o.init_H[0]) PetscCall(LoadAbundance(nmf, o.init_H, "the initial H", NMFSetInitialH));
   if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
-  if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, NMFSetFixedH));
+  if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, "the fixed_H mask", NMFSetFixedH));
   if (o.true_D[0]) PetscCall(LoadTruth(nmf, comm, o.true_D, o.true_H, n, k));
   if (o.init_W[0] || o.init_H[0] || o.transform[0]) PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
   else {
