@@ -66,6 +66,14 @@ PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layou
     dataset is transposed in memory, one rank block at a time.  Collective. @*/
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X);
 
+/*@ NMFIOChooseDataType - the in-memory type of a map for -nmf_data_type: "float64", "float32", or
+    "native" (the dataset's own type when it is uint8, uint16 or float32, else float64).  Collective. @*/
+PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char request[], NMFDataType *type);
+
+/*@ NMFIOReadMapCompact - NMFIOReadMapLayout into an array of the given type (HDF5 converts; the
+    rank's pixels, pixel-major), allocated with PetscMalloc, for NMFSetDataCompact.  Collective. @*/
+PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array);
+
 /*@ NMFIOGetMapShape - the shape of an input map.  Collective.
   Input:  comm, spec  - "FILE[:DATASET]"
   Output: ndims       - 3 for (ny, nx, n), 2 for (p, n)

@@ -115,6 +115,90 @@ PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout la
   PetscFunctionReturn(0);
 }
 
+/* a selection read in the memory type mtype, collective where HDF5 allows it, else independent */
+static PetscErrorCode ReadSelectionAs(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hid_t mtype, void *buf, bool *ok)
+{
+  PetscFunctionBegin;
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  herr_t st = H5Dread(dset, mtype, mspace, fspace, dxpl, buf);
+  PetscCall(NMFIOAllOK_Private(comm, st >= 0, ok));
+  if (!*ok) {
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_INDEPENDENT);
+    st = H5Dread(dset, mtype, mspace, fspace, dxpl, buf);
+    PetscCall(NMFIOAllOK_Private(comm, st >= 0, ok));
+  }
+  H5Pclose(dxpl);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char request[], NMFDataType *type)
+{
+  hid_t       file, dset;
+  std::string dpath;
+
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(request, "native") || !strcmp(request, "float32") || !strcmp(request, "float64"), comm, PETSC_ERR_ARG_WRONG, "-nmf_data_type %s: expected native, float32 or float64", request);
+  if (!strcmp(request, "float64")) *type = NMF_DATA_FLOAT64;
+  else if (!strcmp(request, "float32")) *type = NMF_DATA_FLOAT32;
+  else {
+    PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
+    hid_t ftype = H5Dget_type(dset), ntype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    *type       = NMF_DATA_FLOAT64;
+    if (H5Tequal(ntype, H5T_NATIVE_UINT8) > 0) *type = NMF_DATA_UINT8;
+    else if (H5Tequal(ntype, H5T_NATIVE_UINT16) > 0) *type = NMF_DATA_UINT16;
+    else if (H5Tequal(ntype, H5T_NATIVE_FLOAT) > 0) *type = NMF_DATA_FLOAT32;
+    H5Tclose(ntype);
+    H5Tclose(ftype);
+    NMFIOCloseAll_Private(dset, file);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array)
+{
+  hid_t       file, dset;
+  std::string dpath;
+  hsize_t     d[8];
+  NMFIOBlock  b;
+  bool        ok;
+  const hid_t  mtypes[] = {H5T_NATIVE_DOUBLE, H5T_NATIVE_FLOAT, H5T_NATIVE_UINT16, H5T_NATIVE_UINT8};
+  const size_t sizes[]  = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOGetBlock_Private(da, &b));
+  PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
+  const int  nd = NMFIOGetDims_Private(dset, d);
+  const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
+  bool       fits;
+  if (cf) fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
+  else fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
+  if (!fits) NMFIOCloseAll_Private(dset, file);
+  PetscCheck(fits, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s, %s) does not match the layout it was distributed for (%" PetscInt_FMT " pixels x %" PetscInt_FMT " channels)", spec, dpath.c_str(), NMFLayouts[layout], b.M * b.N, b.dof);
+  hid_t fspace = H5Dget_space(dset);
+  if (cf) SelectPixelsChannelsFirst(fspace, d, b);
+  else NMFIOSelectPixels_Private(fspace, nd, d, b);
+  const PetscInt pl = b.xm * b.ym;
+  hsize_t        nloc = (hsize_t)pl * b.dof;
+  hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
+  const size_t   sz = sizes[type];
+  char          *buf;
+  PetscCall(PetscMalloc(PetscMax(nloc * sz, 1), &buf));
+  PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, mtypes[type], buf, &ok));
+  if (ok && cf) { /* channel-major buf[i pl + q] -> pixel-major */
+    std::vector<char> tmp(buf, buf + nloc * sz);
+    for (PetscInt q = 0; q < pl; q++)
+      for (PetscInt i = 0; i < b.dof; i++) memcpy(buf + ((size_t)q * b.dof + i) * sz, tmp.data() + ((size_t)i * pl + q) * sz, sz);
+  }
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  NMFIOCloseAll_Private(dset, file);
+  if (!ok) PetscCall(PetscFree(buf));
+  PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
+  *array = buf;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, Vec X, PetscBool create_file)
 {
   hid_t              file;

@@ -63,7 +63,7 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
   const char         *name = NULL;
 
   PetscFunctionBegin;
-  if (nmf->X) PetscCall(PetscObjectGetName((PetscObject)nmf->X, &name));
+  PetscCall(PetscObjectGetName((PetscObject)nmf->daX, &name));
   std::string keep = name ? name : "";
   PetscCall(VecDestroy(&nmf->X));
   PetscCall(DMCreateGlobalVector(nmf->daX, &nmf->X));
@@ -87,7 +87,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   const char    *name = NULL;
 
   PetscFunctionBegin;
-  if (nmf->X) PetscCall(PetscObjectGetName((PetscObject)nmf->X, &name));
+  PetscCall(PetscObjectGetName(nmf->X ? (PetscObject)nmf->X : (PetscObject)nmf->daX, &name));
   PetscCall(FirstBadEntry(nmf, &bad, &badv));
   PetscCheck(bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name ? name : "the data", badv, bad / n, bad % n);
 

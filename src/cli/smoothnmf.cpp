@@ -42,7 +42,7 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
 
 struct ProgramOptions {
   char      input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "", hspy[PETSC_MAX_PATH_LEN] = "";
-  char      shape[256] = "", layout[64] = "pixels_first";
+  char      shape[256] = "", layout[64] = "pixels_first", data_type[64] = "native";
   char      init_W[PETSC_MAX_PATH_LEN] = "", init_H[PETSC_MAX_PATH_LEN] = "", G[PETSC_MAX_PATH_LEN] = "";
   char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
   char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "", transform[PETSC_MAX_PATH_LEN] = "";
@@ -58,6 +58,7 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscCall(PetscOptionsString("-o_hspy", "also write the result as a HyperSpy file (.hspy): the spectra GW and the maps H as two signals", "", o->hspy, o->hspy, sizeof(o->hspy), &o->has_hspy));
   PetscCall(PetscOptionsString("-nmf_shape_2d", "image shape ny,nx, or none (default: from a 3-D input)", "", o->shape, o->shape, sizeof(o->shape), &o->has_shape));
   PetscCall(PetscOptionsString("-nmf_layout", "pixels_first: (ny, nx, channels) or (pixels, channels) datasets; channels_first: a 2-D (channels, pixels) dataset", "", o->layout, o->layout, sizeof(o->layout), NULL));
+  PetscCall(PetscOptionsString("-nmf_data_type", "X in memory: native (the file's uint8, uint16 or float32, else float64), float32, float64", "", o->data_type, o->data_type, sizeof(o->data_type), NULL));
   PetscCall(PetscOptionsString("-nmf_G", "known G, FILE:DATASET of shape (channels, m)", "", o->G, o->G, sizeof(o->G), NULL));
   PetscCall(PetscOptionsString("-nmf_init_W", "initial W, FILE:DATASET of shape (m, k); implies custom", "", o->init_W, o->init_W, sizeof(o->init_W), NULL));
   PetscCall(PetscOptionsString("-nmf_init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
@@ -213,7 +214,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscBool      help;
   NMF            nmf;
   DM             da;
-  Vec            X;
+  Vec            X = NULL;
   PetscInt       ny, nx, n, k;
 
   PetscFunctionBegin;
@@ -245,11 +246,20 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(NMFIOGetMapInfo(comm, o.input, layout, &info));
   PetscCall(ResolveShape(comm, o, info.ndims, info.dims, &ny, &nx, &n));
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
-  PetscCall(DMCreateGlobalVector(da, &X));
-  PetscCall(PetscObjectSetName((PetscObject)X, o.input));
-  PetscCall(NMFIOReadMapLayout(comm, o.input, layout, da, X));
+  PetscCall(PetscObjectSetName((PetscObject)da, o.input));
+  NMFDataType dtype;
+  PetscCall(NMFIOChooseDataType(comm, o.input, o.data_type, &dtype));
+  if (dtype == NMF_DATA_FLOAT64) {
+    PetscCall(DMCreateGlobalVector(da, &X));
+    PetscCall(PetscObjectSetName((PetscObject)X, o.input));
+    PetscCall(NMFIOReadMapLayout(comm, o.input, layout, da, X));
+    PetscCall(NMFSetData(nmf, da, X));
+  } else { /* kept in its compact type, converted inside the passes over X */
+    void *array;
+    PetscCall(NMFIOReadMapCompact(comm, o.input, layout, da, dtype, &array));
+    PetscCall(NMFSetDataCompact(nmf, da, dtype, array));
+  }
   const double read_seconds = MPI_Wtime() - t0;
-  PetscCall(NMFSetData(nmf, da, X));
   PetscCall(NMFGetNComponents(nmf, &k));
 
   /* known G, initial values, masks */
