@@ -6,6 +6,7 @@
 #include "nmf_impl.h"
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #if defined(SMOOTHNMF_HAVE_MVEC)
 /* glibc's libmvec has vector variants of log (<= 4 ulp): let the channel loops call them */
@@ -34,60 +35,101 @@ void NMFComputeD_Private(NMF nmf, const double *W, double *D)
 /* Pass A over the owned pixels, for each pixel q with y = D h_q:
      num[:, q] = D^T (x_q / (y + shift))     (KL)   or   D^T x_q   (l2)      when num != NULL
      sums[0] += sum y, sums[1] += sum max(x, eps) log y                (KL)
-     sums[0] += sum (y - x)^2                                          (l2)      when sums != NULL */
-template <typename T>
+     sums[0] += sum (y - x)^2                                          (l2)      when sums != NULL
+   Loops: channel blocks outside, pixels inside, so the block of D (and y, r) stays in L1; the
+   number of components K is a compile-time constant (0: the runtime a.k) so y and the K
+   partial sums of D^T r live in registers. */
+template <int K, typename T>
 static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
 {
-  const PetscInt n = a.n, k = a.k;
+  const PetscInt n = a.n, k = K ? K : a.k;
   const double   scale = a.scale, shift = a.shift, eps = a.eps;
-  double         y[NMF_CHANNEL_BLOCK], r[NMF_CHANNEL_BLOCK];
+  double         y[NMF_CHANNEL_BLOCK];
   double         s0 = 0, s1 = 0;
 
-  for (PetscInt q = 0; q < a.p_local; q++) {
-    const T      *x = X + (size_t)q * n;
-    const double *h = a.H + q * k;
-    double       *t = num ? num + q * k : nullptr;
-    if (t)
-      for (PetscInt c = 0; c < k; c++) t[c] = 0;
-    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
-      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+  if (num)
+    for (PetscInt e = 0; e < a.p_local * k; e++) num[e] = 0;
+  for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+    const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+    const double  *Db = a.Dt + i0;
+    for (PetscInt q = 0; q < a.p_local; q++) {
+      const T      *x = X + (size_t)q * n + i0;
+      const double *h = a.H + q * k;
+      if (K && num && !a.l2) {
+        /* y = D h, r = x / (y + shift), t_c += D[i, c] r, and sum Y, in one sweep (K <= 8 partial
+           sums in registers; the unused ones are compiled away) */
+        const double h0 = h[0], h1 = K > 1 ? h[1] : 0, h2 = K > 2 ? h[2] : 0, h3 = K > 3 ? h[3] : 0;
+        const double h4 = K > 4 ? h[4] : 0, h5 = K > 5 ? h[5] : 0, h6 = K > 6 ? h[6] : 0, h7 = K > 7 ? h[7] : 0;
+        double       t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+#pragma omp simd reduction(+ : t0, t1, t2, t3, t4, t5, t6, t7, s0)
+        for (PetscInt j = 0; j < nb; j++) {
+          const double d0 = Db[j], d1 = K > 1 ? Db[n + j] : 0, d2 = K > 2 ? Db[2 * n + j] : 0, d3 = K > 3 ? Db[3 * n + j] : 0;
+          const double d4 = K > 4 ? Db[4 * n + j] : 0, d5 = K > 5 ? Db[5 * n + j] : 0, d6 = K > 6 ? Db[6 * n + j] : 0, d7 = K > 7 ? Db[7 * n + j] : 0;
+          double       yv = d0 * h0;
+          if (K > 1) yv += d1 * h1;
+          if (K > 2) yv += d2 * h2;
+          if (K > 3) yv += d3 * h3;
+          if (K > 4) yv += d4 * h4;
+          if (K > 5) yv += d5 * h5;
+          if (K > 6) yv += d6 * h6;
+          if (K > 7) yv += d7 * h7;                       /* y = (D h)_i */
+          const double r = scale * (double)x[j] / (yv + shift); /* X / Y */
+          t0 += d0 * r;                                   /* D^T (X / Y) */
+          if (K > 1) t1 += d1 * r;
+          if (K > 2) t2 += d2 * r;
+          if (K > 3) t3 += d3 * r;
+          if (K > 4) t4 += d4 * r;
+          if (K > 5) t5 += d5 * r;
+          if (K > 6) t6 += d6 * r;
+          if (K > 7) t7 += d7 * r;
+          s0 += yv;
+          y[j] = yv;
+        }
+        const double t[8] = {t0, t1, t2, t3, t4, t5, t6, t7};
+        for (PetscInt c = 0; c < k; c++) num[q * k + c] += t[c];
+        if (sums) {
+#pragma omp simd reduction(+ : s1)
+          for (PetscInt j = 0; j < nb; j++) s1 += PetscMax(scale * (double)x[j], eps) * log(y[j]); /* max(X, eps) log Y */
+        } else s0 = 0;
+        continue;
+      }
+      /* the general path: any k, the l2 loss, or the loss alone */
       for (PetscInt j = 0; j < nb; j++) y[j] = 0;
       for (PetscInt c = 0; c < k; c++) {
-        const double *d  = a.Dt + c * n + i0;
-        const double  hc = h[c];
+        const double *d = Db + c * n, hc = h[c];
 #pragma omp simd
         for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc; /* y = (D h)_i */
       }
-      if (a.l2) {
-        if (sums) {
+      if (sums) {
+        if (a.l2) {
 #pragma omp simd reduction(+ : s0)
           for (PetscInt j = 0; j < nb; j++) {
-            const double xv = scale * (double)x[i0 + j], dv = y[j] - xv;
+            const double dv = y[j] - scale * (double)x[j];
             s0 += dv * dv; /* (Y - X)^2 */
           }
-        }
-        if (!t) continue;
-#pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j];
-      } else if (sums) {
+        } else {
 #pragma omp simd reduction(+ : s0, s1)
-        for (PetscInt j = 0; j < nb; j++) {
-          const double xv = scale * (double)x[i0 + j];
-          r[j]            = xv / (y[j] + shift); /* X / Y */
-          s0 += y[j];                            /* sum Y */
-          s1 += PetscMax(xv, eps) * log(y[j]);   /* sum max(X, eps) log Y */
+          for (PetscInt j = 0; j < nb; j++) {
+            s0 += y[j];                                                  /* sum Y */
+            s1 += PetscMax(scale * (double)x[j], eps) * log(y[j]);      /* sum max(X, eps) log Y */
+          }
         }
+      }
+      if (!num) continue;
+      double r[NMF_CHANNEL_BLOCK];
+      if (a.l2) {
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j];
       } else {
 #pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j] / (y[j] + shift);
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j] / (y[j] + shift);
       }
-      if (!t) continue;
       for (PetscInt c = 0; c < k; c++) {
-        const double *d  = a.Dt + c * n + i0;
+        const double *d  = Db + c * n;
         double        tc = 0;
 #pragma omp simd reduction(+ : tc)
         for (PetscInt j = 0; j < nb; j++) tc += d[j] * r[j]; /* D^T (X / Y) */
-        t[c] += tc;
+        num[q * k + c] += tc;
       }
     }
   }
@@ -99,40 +141,68 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
 
 /* Pass B over the owned pixels (the W step), with y = D h_q:
      KL: At[c n + i] += x_i / y_i h_q[c]     (A = (X / Y) H^T, transposed)
-     l2: At[c n + i] += x_i h_q[c]           (X H^T, transposed) */
-template <typename T>
+     l2: At[c n + i] += x_i h_q[c]           (X H^T, transposed)
+   Channel blocks outside, pixels inside: the blocks of D and A stay in L1. */
+template <int K, typename T>
 static void PassB(const NMFPassA &a, const T *X, double *At)
 {
-  const PetscInt n = a.n, k = a.k;
+  const PetscInt n = a.n, k = K ? K : a.k;
   const double   scale = a.scale;
-  double         y[NMF_CHANNEL_BLOCK], r[NMF_CHANNEL_BLOCK];
+  double         r[NMF_CHANNEL_BLOCK];
 
-  for (PetscInt q = 0; q < a.p_local; q++) {
-    const T      *x = X + (size_t)q * n;
-    const double *h = a.H + q * k;
-    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
-      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+  for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+    const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+    const double  *Db = a.Dt + i0;
+    double        *Ab = At + i0;
+    for (PetscInt q = 0; q < a.p_local; q++) {
+      const T      *x = X + (size_t)q * n + i0;
+      const double *h = a.H + q * k;
+      if (K && !a.l2) {
+#pragma omp simd
+        for (PetscInt j = 0; j < nb; j++) {
+          double yv = 0;
+          for (PetscInt c = 0; c < K; c++) yv += Db[c * n + j] * h[c];
+          const double rv = scale * (double)x[j] / yv;                 /* X / Y */
+          for (PetscInt c = 0; c < K; c++) Ab[c * n + j] += rv * h[c]; /* A[i, c] += (X / Y)[i, q] H[c, q] */
+        }
+        continue;
+      }
       if (a.l2) {
 #pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j];
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j];
       } else {
+        double y[NMF_CHANNEL_BLOCK];
         for (PetscInt j = 0; j < nb; j++) y[j] = 0;
         for (PetscInt c = 0; c < k; c++) {
-          const double *d  = a.Dt + c * n + i0;
-          const double  hc = h[c];
+          const double *d = Db + c * n, hc = h[c];
 #pragma omp simd
           for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc;
         }
 #pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[i0 + j] / y[j]; /* X / Y */
+        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j] / y[j];
       }
       for (PetscInt c = 0; c < k; c++) {
-        double      *acc = At + c * n + i0;
+        double      *acc = Ab + c * n;
         const double hc  = h[c];
 #pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) acc[j] += r[j] * hc; /* A[i, c] += (X / Y)[i, q] H[c, q] */
+        for (PetscInt j = 0; j < nb; j++) acc[j] += r[j] * hc;
       }
     }
+  }
+}
+
+/* K = k for the common small k (the inner loops unroll), else 0 (runtime k) */
+template <typename T, class F>
+static void WithK(PetscInt k, F f)
+{
+  switch (k) {
+  case 2: f(std::integral_constant<int, 2>()); break;
+  case 3: f(std::integral_constant<int, 3>()); break;
+  case 4: f(std::integral_constant<int, 4>()); break;
+  case 5: f(std::integral_constant<int, 5>()); break;
+  case 6: f(std::integral_constant<int, 6>()); break;
+  case 8: f(std::integral_constant<int, 8>()); break;
+  default: f(std::integral_constant<int, 0>()); break;
   }
 }
 
@@ -166,7 +236,10 @@ PetscErrorCode NMFPassA_Private(NMF nmf, const NMFPassA &a, double *num, double 
 
   PetscFunctionBegin;
   if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
-  WithX(nmf, Xd, [&](auto X) { PassA(a, X, num, sums); });
+  WithX(nmf, Xd, [&](auto X) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(X)>>;
+    WithK<T>(a.k, [&](auto K) { PassA<decltype(K)::value, T>(a, X, num, sums); });
+  });
   if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
   PetscFunctionReturn(0);
 }
@@ -177,7 +250,10 @@ PetscErrorCode NMFPassB_Private(NMF nmf, const NMFPassA &a, double *At)
 
   PetscFunctionBegin;
   if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
-  WithX(nmf, Xd, [&](auto X) { PassB(a, X, At); });
+  WithX(nmf, Xd, [&](auto X) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(X)>>;
+    WithK<T>(a.k, [&](auto K) { PassB<decltype(K)::value, T>(a, X, At); });
+  });
   if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
   PetscFunctionReturn(0);
 }
