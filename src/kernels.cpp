@@ -4,6 +4,7 @@
    D = G W is kept transposed (Dt[c n + i]) so the channel loops are unit-stride and vectorize.
    X is stored pixel-major as double, float, uint16 or uint8 (value = scale * stored). */
 #include "nmf_impl.h"
+#include "kernels_avx512.h"
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -46,15 +47,39 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
   const double   scale = a.scale, shift = a.shift, eps = a.eps;
   double         y[NMF_CHANNEL_BLOCK];
   double         s0 = 0, s1 = 0;
+  PetscInt       qstart = 0;
 
   if (num)
     for (PetscInt e = 0; e < a.p_local * k; e++) num[e] = 0;
-  for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
-    const double  *Db = a.Dt + i0;
-    for (PetscInt q = 0; q < a.p_local; q++) {
+#if defined(SMOOTHNMF_HAVE_AVX512)
+  if (K && num && !a.l2) { /* two pixels at a time */
+    __m512d v0 = _mm512_setzero_pd(), v1 = _mm512_setzero_pd();
+    for (; qstart + 1 < a.p_local; qstart += 2) {
+      const PetscInt q = qstart;
+      for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+        const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+        NMFPassABlock8x2<K ? K : 1, T>(nb, n, a.Dt + i0, a.H + q * k, a.H + (q + 1) * k, X + (size_t)q * n + i0, X + (size_t)(q + 1) * n + i0, scale, shift, eps, sums != nullptr, num + q * k, num + (q + 1) * k, v0, v1);
+      }
+    }
+    s0 += _mm512_reduce_add_pd(v0);
+    s1 += _mm512_reduce_add_pd(v1);
+  }
+#endif
+  for (PetscInt q = qstart; q < a.p_local; q++) {
+    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+      const double  *Db = a.Dt + i0;
       const T      *x = X + (size_t)q * n + i0;
       const double *h = a.H + q * k;
+#if defined(SMOOTHNMF_HAVE_AVX512)
+      if (K && num && !a.l2) {
+        __m512d v0 = _mm512_setzero_pd(), v1 = _mm512_setzero_pd();
+        NMFPassABlock8<K ? K : 1, T>(nb, n, Db, h, x, scale, shift, eps, sums != nullptr, num + q * k, v0, v1);
+        s0 += _mm512_reduce_add_pd(v0);
+        s1 += _mm512_reduce_add_pd(v1);
+        continue;
+      }
+#endif
       if (K && num && !a.l2) {
         /* y = D h, r = x / (y + shift), t_c += D[i, c] r, and sum Y, in one sweep (K <= 8 partial
            sums in registers; the unused ones are compiled away) */
@@ -149,14 +174,31 @@ static void PassB(const NMFPassA &a, const T *X, double *At)
   const PetscInt n = a.n, k = K ? K : a.k;
   const double   scale = a.scale;
   double         r[NMF_CHANNEL_BLOCK];
+  PetscInt       qstart = 0;
 
-  for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
-    const double  *Db = a.Dt + i0;
-    double        *Ab = At + i0;
-    for (PetscInt q = 0; q < a.p_local; q++) {
+#if defined(SMOOTHNMF_HAVE_AVX512)
+  if (K && !a.l2) /* two pixels at a time */
+    for (; qstart + 1 < a.p_local; qstart += 2) {
+      const PetscInt q = qstart;
+      for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+        const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+        NMFPassBBlock8x2<K ? K : 1, T>(nb, n, a.Dt + i0, a.H + q * k, a.H + (q + 1) * k, X + (size_t)q * n + i0, X + (size_t)(q + 1) * n + i0, scale, At + i0);
+      }
+    }
+#endif
+  for (PetscInt q = qstart; q < a.p_local; q++) {
+    for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
+      const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
+      const double  *Db = a.Dt + i0;
+      double        *Ab = At + i0;
       const T      *x = X + (size_t)q * n + i0;
       const double *h = a.H + q * k;
+#if defined(SMOOTHNMF_HAVE_AVX512)
+      if (K && !a.l2) {
+        NMFPassBBlock8<K ? K : 1, T>(nb, n, Db, h, x, scale, Ab);
+        continue;
+      }
+#endif
       if (K && !a.l2) {
 #pragma omp simd
         for (PetscInt j = 0; j < nb; j++) {
