@@ -54,7 +54,7 @@ static double KeyedPoisson(double lam, PetscInt64 seed, PetscInt64 index)
 
 struct GeneratorOptions {
   char      out[PETSC_MAX_PATH_LEN] = "", dtype[32] = "uint16", title[128] = "Synthetic EDX map";
-  PetscInt  ny = 64, nx = 64, n = 256, k = 3, seed = 1, chunks[2] = {16, 16}, gzip = 4;
+  PetscInt  ny = 64, nx = 64, n = 256, k = 3, seed = 1, map_seed = -1, chunks[2] = {16, 16}, gzip = 4;
   PetscReal counts = 200, energy_offset = 0.2, energy_scale = 0.01, pixel_size = 2.0;
   PetscBool hspy = PETSC_FALSE, has_dtype = PETSC_FALSE;
 };
@@ -73,6 +73,7 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, GeneratorOptions *o)
   PetscCall(PetscOptionsInt("-k", "number of phases", NULL, o->k, &o->k, NULL));
   PetscCall(PetscOptionsReal("-counts", "mean counts per pixel", NULL, o->counts, &o->counts, NULL));
   PetscCall(PetscOptionsInt("-seed", "random seed", NULL, o->seed, &o->seed, NULL));
+  PetscCall(PetscOptionsInt("-map_seed", "seed of the abundance maps and the noise (default: -seed); another value gives new maps of the same spectra", NULL, o->map_seed, &o->map_seed, NULL));
   PetscCall(PetscOptionsString("-dtype", ".hspy: stored type, uint8 uint16 uint32 int16 int32 float32 float64", NULL, o->dtype, o->dtype, sizeof(o->dtype), &o->has_dtype));
   PetscCall(PetscOptionsIntArray("-chunks", ".hspy: chunk shape rows,columns (every channel in each chunk); 0 for a contiguous dataset", NULL, o->chunks, &nchunks, &flg));
   if (flg && nchunks == 1) o->chunks[1] = o->chunks[0];
@@ -116,7 +117,7 @@ static void Spectra(const GeneratorOptions &o, std::vector<double> &D)
 /* the abundances of pixel (i, j): two Gaussian blobs per phase, normalized onto the simplex */
 static void Abundances(const GeneratorOptions &o, PetscInt i, PetscInt j, double *h)
 {
-  const PetscInt ny = o.ny, nx = o.nx, seed = o.seed;
+  const PetscInt ny = o.ny, nx = o.nx, seed = o.map_seed >= 0 ? o.map_seed : o.seed;
   double         hs = 0;
   for (PetscInt c = 0; c < o.k; c++) {
     double f = 0.05;
@@ -196,7 +197,7 @@ static PetscErrorCode Run(MPI_Comm comm)
       for (PetscInt e = 0; e < n; e++) {
         double lam = 0;
         for (PetscInt c = 0; c < k; c++) lam += o.counts * D[e * k + c] * h[c];
-        px[e] = KeyedPoisson(lam, o.seed, ((PetscInt64)i * nx + j) * n + e);
+        px[e] = KeyedPoisson(lam, o.map_seed >= 0 ? o.map_seed : o.seed, ((PetscInt64)i * nx + j) * n + e);
       }
     }
   PetscCall(VecRestoreArray(Ht, &ht));
