@@ -68,9 +68,12 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
   PetscCall(VecDestroy(&nmf->X));
   PetscCall(DMCreateGlobalVector(nmf->daX, &nmf->X));
   PetscCall(PetscObjectSetName((PetscObject)nmf->X, keep.c_str()));
-  PetscCall(NMFXBlock_Private(nmf, 0, nmf->p_local, buf, &x));
   PetscCall(VecGetArray(nmf->X, &xd));
-  for (size_t e = 0; e < buf.size(); e++) xd[e] = x[e];
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) { /* block by block: no second full copy */
+    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
+    for (PetscInt e = 0; e < nb * nmf->n; e++) xd[(size_t)q0 * nmf->n + e] = x[e];
+  }
   PetscCall(VecRestoreArray(nmf->X, &xd));
   PetscCall(PetscFree(nmf->Xc));
   nmf->xtype  = NMF_DATA_FLOAT64;
