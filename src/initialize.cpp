@@ -73,30 +73,13 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
   PetscFunctionReturn(0);
 }
 
-#define NMF_PIXEL_BLOCK 256
-
-/* Calls f(q0, nb, x) on consecutive blocks of owned pixels, x a double view of the block. */
-template <class F>
-static PetscErrorCode ForPixelBlocks(NMF nmf, F f)
-{
-  std::vector<double> buf;
-  const double       *x;
-
-  PetscFunctionBegin;
-  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
-    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
-    PetscCall(f(q0, nb, x));
-  }
-  PetscFunctionReturn(0);
-}
 
 static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
   double s = 0;
 
   PetscFunctionBegin;
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
     for (PetscInt e = 0; e < nb * nmf->n; e++) s += x[e];
     return PetscErrorCode(0);
   }));
@@ -144,7 +127,7 @@ PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vecto
   PetscCheck(N >= 1 && N <= n && nvec <= N, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " singular values asked of a map with %" PetscInt_FMT " channels", N, n);
   PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
   PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
     GramAccumulate(n, nb, x, C.data()); /* C = X X^T (upper triangle, row-major) */
     for (PetscInt e = 0; e < nb * n; e++) ss += x[e] * x[e];
     return PetscErrorCode(0);
@@ -192,7 +175,7 @@ static PetscErrorCode TruncatedSVD(NMF nmf, const std::vector<double> &U, const 
   const PetscInt n = nmf->n, k = nmf->k;
 
   PetscFunctionBegin;
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     for (PetscInt q = 0; q < nb; q++)
       for (PetscInt j = 0; j < k; j++) {
         double s = 0;
@@ -307,7 +290,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   } else if (haveH) {
     /* D = |lstsq(H^T, X^T)|^T through the normal equations (H H^T) D^T = H X^T, summed over ranks */
     std::vector<double> HHt(k * k, 0.0), XHt(n * k, 0.0), D(n * k);
-    PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
       for (PetscInt q = 0; q < nb; q++)
         for (PetscInt c = 0; c < k; c++) {
           const double hc = H[(q0 + q) * k + c];
@@ -333,7 +316,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
     NMFComputeD_Private(nmf, nmf->W.data(), D.data());
     const PetscInt      ldb = PetscMax(n, k);
     std::vector<double> B(ldb * NMF_PIXEL_BLOCK);
-    PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
       for (PetscInt i = 0; i < n; i++)
         for (PetscInt c = 0; c < k; c++) A[c * n + i] = D[i * k + c];
       for (PetscInt b = 0; b < nb; b++)

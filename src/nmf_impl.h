@@ -113,6 +113,24 @@ void           NMFRegularizationSums_Private(NMF nmf, const double *H, const dou
 void           NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss);
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
 PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x);
+
+#define NMF_PIXEL_BLOCK 256
+/* Calls f(q0, nb, x) (returning a PetscErrorCode) on consecutive blocks of owned pixels, x a
+   double view of the block's X (the stored values converted and scaled when X is compact). */
+template <class F>
+PetscErrorCode NMFForPixelBlocks_Private(NMF nmf, F f)
+{
+  std::vector<double> buf;
+  const double       *x;
+
+  PetscFunctionBegin;
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
+    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
+    PetscCall(f(q0, nb, x));
+  }
+  PetscFunctionReturn(0);
+}
 PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
 
 /* solve.cpp: the W-step sums (pass B) for H_new and D = G W: At (k x n) = ((X / Y) H^T)^T, or

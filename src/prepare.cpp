@@ -6,23 +6,6 @@
 #include <cmath>
 #include <cstdint>
 
-#define NMF_PIXEL_BLOCK 256
-
-/* Calls f(q0, nb, x) on consecutive blocks of owned pixels, x a double view of the block. */
-template <class F>
-static PetscErrorCode ForPixelBlocks(NMF nmf, F f)
-{
-  std::vector<double> buf;
-  const double       *x;
-
-  PetscFunctionBegin;
-  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
-    PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
-    f(q0, nb, x);
-  }
-  PetscFunctionReturn(0);
-}
 
 /* The first bad entry (negative, NaN or infinite; smallest global pixel, then channel) over all ranks. */
 static PetscErrorCode FirstBadEntry(NMF nmf, PetscInt64 *where, double *value)
@@ -32,7 +15,7 @@ static PetscErrorCode FirstBadEntry(NMF nmf, PetscInt64 *where, double *value)
   double         v    = 0;
 
   PetscFunctionBegin;
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     for (PetscInt q = 0; q < nb && mine == INT64_MAX; q++)
       for (PetscInt i = 0; i < n; i++) {
         const double xv = x[q * n + i];
@@ -44,6 +27,7 @@ static PetscErrorCode FirstBadEntry(NMF nmf, PetscInt64 *where, double *value)
           break;
         }
       }
+    return PetscErrorCode(0);
   }));
   PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
   /* the value travels with the smallest index */
@@ -97,7 +81,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   std::vector<double> rowsum(n, 0.0);
   std::vector<char>   zero_col(pl, 0);
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     for (PetscInt q = 0; q < nb; q++) {
       double s = 0;
       for (PetscInt i = 0; i < n; i++) {
@@ -106,6 +90,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
       }
       zero_col[q0 + q] = (s == 0);
     }
+    return PetscErrorCode(0);
   }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rowsum.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
   int any_zero = 0;
@@ -129,8 +114,9 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   nmf->norm_factor = 1.0;
   if (nmf->normalize) {
     double s = 0;
-    PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+    PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
       for (PetscInt e = 0; e < nb * n; e++) s += x[e];
+      return PetscErrorCode(0);
     }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
     const double mean = s / ((double)n * (double)nmf->p);
@@ -146,11 +132,12 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 
   /* const_KL = sum X log(max(X, eps)) - sum X */
   double sums[2] = {0, 0};
-  PetscCall(ForPixelBlocks(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
     for (PetscInt e = 0; e < nb * n; e++) {
       sums[0] += x[e] * std::log(PetscMax(x[e], eps));
       sums[1] += x[e];
     }
+    return PetscErrorCode(0);
   }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
   nmf->const_KL = sums[0] - sums[1];
