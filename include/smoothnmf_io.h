@@ -9,6 +9,9 @@
   compressed or not, with their calibrated axes (the axis-0, axis-1, ... groups beside the
   data), which are kept for the outputs: the result file's /axes and a .hspy file that
   hyperspy.api.load opens as the decomposition factors and loadings.
+
+  The manual pages follow PETSc's (see smoothnmf.h).  Every function returns a PetscErrorCode;
+  no C++ exception crosses this interface.
 */
 #ifndef SMOOTHNMF_IO_H
 #define SMOOTHNMF_IO_H
@@ -50,101 +53,305 @@ typedef struct {
   PetscBool has_axes; /* the axes came from the file (axis-i groups); else uncalibrated ones */
 } NMFMapInfo;
 
-/*@ NMFIOGetMapInfo - the shape, axes and title of an input map.  Collective.
-  Input:  comm, spec - "FILE[:DATASET]"
-          layout     - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST (a 2-D (n, p) dataset)
-  Output: info       - dims and axes in pixel-major order, the resolved dataset, the title
-  Errors (one message naming the file and dataset): no such file, not HDF5, truncated; several
-  signals under /Experiments and no DATASET; not numbers; not 2-D or 3-D; a channel axis of
-  length 1; axis-i groups that contradict the data (sizes, or navigation axes that are not
-  the leading ones, e.g. an image stack). @*/
+/*@
+   NMFIOGetMapInfo - Gets the shape, axes and title of an input map.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator that will read the map
+.  spec   - "FILE[:DATASET]"; without DATASET the data of the single signal under /Experiments
+            (a HyperSpy file), else /X
+-  layout - NMF_LAYOUT_PIXELS_FIRST ((ny, nx, n) or (p, n)) or NMF_LAYOUT_CHANNELS_FIRST (a 2-D
+            (n, p) dataset)
+
+   Output Parameter:
+.  info - dims and axes in pixel-major order, the resolved dataset, the title
+
+   Notes:
+   Errors (one message naming the file and dataset): no such file, not HDF5, truncated; several
+   signals under /Experiments and no DATASET; not numbers; not 2-D or 3-D; a channel axis of
+   length 1; axis-i groups that contradict the data (sizes, or navigation axes that are not the
+   leading ones, e.g. an image stack).
+
+   Options Database Key (program):
+.  -nmf_layout <pixels_first,channels_first>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layout, NMFMapInfo *info);
 
-/*@ NMFIOReadMapLayout - NMFIOReadMap for either layout: reads the rank's own pixels (a
-    hyperslab of the dataset; collective where HDF5 allows it, else independent) into X, a
-    global vector of da, converting any integer or floating type to double.  A channels_first
-    dataset is transposed in memory, one rank block at a time.  Collective. @*/
+/*@
+   NMFIOReadMapLayout - Reads the rank's own pixels of a map, in either layout, into a vector of
+   the solver's distribution.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator of da
+.  spec   - "FILE[:DATASET]"
+.  layout - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+-  da     - a DMDA from NMFCreateDataDM() whose sizes fit the dataset
+
+   Output Parameter:
+.  X - a global vector of da, filled (any integer or floating type converted to double)
+
+   Notes:
+   Each rank reads a hyperslab of the dataset: collectively where parallel HDF5 allows it (the
+   values in their stored type, converted afterwards), else independently.  A channels_first
+   dataset is transposed in memory, one rank block at a time.  Logged as the event NMFIORead.
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X);
 
-/*@ NMFIOChooseDataType - the in-memory type of a map for -nmf_data_type: "float64", "float32", or
-    "native" (the dataset's own type when it is uint8, uint16 or float32, else float64).  Collective. @*/
+/*@
+   NMFIOChooseDataType - Chooses the in-memory type of a map for -nmf_data_type.
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator
+.  spec    - "FILE[:DATASET]"
+-  request - "float64", "float32", or "native" (the dataset's own type when it is uint8, uint16
+             or float32, else float64)
+
+   Output Parameter:
+.  type - the NMFDataType to read the map into
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char request[], NMFDataType *type);
 
-/*@ NMFIOReadMapCompact - NMFIOReadMapLayout into an array of the given type (HDF5 converts; the
-    rank's pixels, pixel-major), allocated with PetscMalloc, for NMFSetDataCompact.  Collective. @*/
+/*@
+   NMFIOReadMapCompact - Reads the rank's own pixels of a map (as NMFIOReadMapLayout) into an
+   array of the given type, HDF5 converting the stored type, for NMFSetDataCompact.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator
+.  spec   - "FILE[:DATASET]"
+.  layout - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+.  da     - the data DMDA (from NMFCreateDataDM)
+-  type   - the in-memory type
+
+   Output Parameter:
+.  array - the rank's pixels, pixel-major, allocated with PetscMalloc (NMFSetDataCompact takes it)
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array);
 
-/*@ NMFIOGetMapShape - the shape of an input map.  Collective.
-  Input:  comm, spec  - "FILE[:DATASET]"
-  Output: ndims       - 3 for (ny, nx, n), 2 for (p, n)
-          dims        - the dataset's dimensions (ndims of them)
-          dataset     - the resolved dataset path (at least 256 characters), or NULL @*/
+/*@
+   NMFIOGetMapShape - Gets the shape of a pixel-major input map.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator
+-  spec - "FILE[:DATASET]"
+
+   Output Parameters:
++  ndims   - 3 for (ny, nx, n), 2 for (p, n)
+.  dims    - the dataset's dimensions (ndims of them)
+-  dataset - the resolved dataset path (room for at least 256 characters), or NULL
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOGetMapShape(MPI_Comm comm, const char spec[], PetscInt *ndims, PetscInt dims[3], char dataset[]);
 
-/*@ NMFIOReadMap - reads the rank's own pixels of a pixel-major map into X, a global vector of
-    da (from NMFCreateDataDM), converting any integer or floating type to double.  Collective.
-    A 3-D (ny, nx, n) or 2-D (p, n) dataset is read with the pixel order i nx + j. @*/
+/*@
+   NMFIOReadMap - Reads the rank's own pixels of a pixel-major map: NMFIOReadMapLayout() with
+   NMF_LAYOUT_PIXELS_FIRST.  A 3-D (ny, nx, n) or 2-D (p, n) dataset is read with the pixel order
+   i nx + j.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator of da
+.  spec - "FILE[:DATASET]"
+-  da   - a DMDA from NMFCreateDataDM()
+
+   Output Parameter:
+.  X - a global vector of da, filled
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMap(MPI_Comm comm, const char spec[], DM da, Vec X);
 
-/*@ NMFIOWriteMap - writes X (a global vector of da) as a pixel-major dataset (ny, nx, n), or
-    (p, n) for a 1-D da, into a new file or a new dataset of an existing file.  Collective. @*/
+/*@
+   NMFIOWriteMap - Writes a map as a pixel-major dataset, (ny, nx, n), or (p, n) for a 1-D da;
+   each rank writes its own block.
+
+   Collective
+
+   Input Parameters:
++  comm        - the communicator of da
+.  path        - the file
+.  dataset     - the new dataset's name
+.  da, X       - the DMDA (NMFCreateDataDM()) and a global vector of it
+-  create_file - PETSC_TRUE to create (truncate) the file, PETSC_FALSE to add to an existing one
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, Vec X, PetscBool create_file);
 
-/*@ NMFIOReadMatrix - reads a small 2-D dataset (W, G, a mask) whole on every rank, row-major.  Collective.
-  Output: rows, cols, and *values, allocated with PetscMalloc1 (free with PetscFree). @*/
+/*@
+   NMFIOReadMatrix - Reads a small 2-D dataset (W, G, a mask) whole on every rank.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator
+-  spec - "FILE:DATASET"
+
+   Output Parameters:
++  rows, cols - its shape
+-  values     - row-major values, allocated with PetscMalloc1() (free them with PetscFree())
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows, PetscInt *cols, PetscReal **values);
 
-/*@ NMFIOReadAbundance - reads an H-shaped dataset, (k, ny, nx) or (k, p), into H, a global vector
-    (H's object name, e.g. "the initial H", names it in error messages)
-    of the abundance DM of nmf (k values per pixel); each rank reads its own block.  Collective. @*/
+/*@
+   NMFIOReadAbundance - Reads an H-shaped dataset, (k, ny, nx) or (k, p), into a vector of the
+   abundance DM; each rank reads its own block.
+
+   Collective
+
+   Input Parameters:
++  nmf  - the object (its data and n_components set)
+-  spec - "FILE:DATASET"
+
+   Output Parameter:
+.  H - a global vector of the abundance DM (NMFGetAbundanceDM()), filled; its object name (e.g.
+       "the initial H") names it in error messages
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H);
 
-/*@ NMFIOWriteResult - writes the result file of a solved nmf: /W, /H, /GW, /losses/NAME and the
-    attributes of the interface (n_iter, stop_reason, const_KL, reconstruction_err, n_ranks, the
-    timings and every parameter under espm's name); with NMFSetScree also /scree, the leading
-    singular values of X, with the attribute sum_of_squares (||X||_F^2).  The file is written
-    under a temporary name and renamed when complete; on error nothing is left at path.  Collective.
-  Input: input_spec   - the input map, recorded as an attribute
-         read_seconds - time spent reading the input @*/
+/*@
+   NMFIOWriteResult - Writes the result file of a solved object: /W, /H, /GW, /losses/NAME and
+   the attributes (n_iter, stop_reason, const_KL, reconstruction_err, n_ranks, the timings and
+   every parameter under espm's name); with NMFSetScree() also /scree, the leading singular
+   values of X, with the attribute sum_of_squares (||X||_F^2).
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the file to write
+.  input_spec   - a description of the input, recorded as the attribute input
+-  read_seconds - the time spent reading the input, recorded
+
+   Notes:
+   The file is written under a temporary name and renamed when complete; on error nothing is
+   left at path.  Logged as the event NMFIOWrite.
+
+   Level: beginner
+@*/
 PetscErrorCode NMFIOWriteResult(NMF nmf, const char path[], const char input_spec[], PetscReal read_seconds);
 
-/*@ NMFIOWriteResultWithAxes - NMFIOWriteResult plus the input's axes: the group /axes holds one
-    group per axis of the input map in pixel-major order (axis-0, axis-1[, axis-2]; the last is
-    the channel axis of /GW, the others the image or pixel axes of /H) with the attributes name,
-    units, scale, offset, size and navigate, as in a .hspy file.  Collective.
-  Input: map - the input's NMFIOGetMapInfo (its spec is recorded as the attribute input) @*/
+/*@
+   NMFIOWriteResultWithAxes - NMFIOWriteResult() plus the input's axes: the group /axes holds one
+   group per axis of the input map in pixel-major order (axis-0, axis-1[, axis-2]; the last is the
+   channel axis of /GW, the others the image or pixel axes of /H) with the attributes name,
+   units, scale, offset, size and navigate, as in a .hspy file.
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the file to write
+.  map          - the input's NMFIOGetMapInfo() (its spec is recorded as the attribute input)
+-  read_seconds - the time spent reading the input
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteResultWithAxes(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds);
 
-/*@ NMFIOWriteHspy - writes a solved nmf as a HyperSpy file that hyperspy.api.load opens into two
-    signals, in this order, as HyperSpy's get_decomposition_factors() and
-    get_decomposition_loadings() would give them:
-      /Experiments/GW: the k spectra, data (k, n): axis-0 "Decomposition component index"
-                       (navigation), axis-1 the input's channel axis (signal);
-      /Experiments/H:  the k abundance maps, data (k, ny, nx) or (k, p): axis-0 the component
-                       index (navigation), then the input's image (or pixel) axes (signal).
-    Each signal's metadata/SmoothNMF holds the run's attributes (as in the result file), its
-    losses (metadata/SmoothNMF/losses/NAME) and, when computed, the scree.  Written under a
-    temporary name and renamed when complete.  Collective. @*/
+/*@
+   NMFIOWriteHspy - Writes a solved object as a HyperSpy file that hyperspy.api.load opens into
+   two signals, in this order, as HyperSpy's get_decomposition_factors() and
+   get_decomposition_loadings() would give them:
+     /Experiments/GW: the k spectra, data (k, n): axis-0 "Decomposition component index"
+                      (navigation), axis-1 the input's channel axis (signal);
+     /Experiments/H:  the k abundance maps, data (k, ny, nx) or (k, p): axis-0 the component
+                      index (navigation), then the input's image (or pixel) axes (signal).
+   Each signal's metadata/SmoothNMF holds the run's attributes (as in the result file), its
+   losses (metadata/SmoothNMF/losses/NAME) and, when computed, the scree.
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the .hspy file to write (under a temporary name, renamed when complete)
+.  map          - the input's NMFIOGetMapInfo()
+-  read_seconds - the time spent reading the input
+
+   Options Database Key (program):
+.  -o_hspy FILE
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds);
 
-/*@ NMFIOWriteHspyMap - writes X (a global vector of da, as from NMFCreateDataDM) as the single
-    signal of a new .hspy file: /Experiments/<title>/data of shape (ny, nx, n), or (p, n) for a
-    1-D da, with map's axes, title and signal_type.  Each rank writes its own block (collective,
-    also when compressed).  Collective.
-  Input: dtype - the stored type: uint8, uint16, uint32, int16, int32, float32 or float64;
-                 integer types need integer values within their range
-         chunk - chunk shape in pixels (rows, columns; or pixels, 1-D), each chunk holding every
-                 channel; {0, 0} for a contiguous dataset
-         gzip  - deflate level 0 (none) to 9; needs a chunked dataset @*/
+/*@
+   NMFIOWriteHspyMap - Writes a map as the single signal of a new .hspy file:
+   /Experiments/<title>/data of shape (ny, nx, n), or (p, n) for a 1-D da, with the axes, title
+   and signal_type of map.  Each rank writes its own block (collectively, also when compressed).
+
+   Collective
+
+   Input Parameters:
++  comm  - the communicator of da
+.  path  - the file to write
+.  map   - its axes, title and signal type
+.  da, X - the DMDA (NMFCreateDataDM()) and a global vector of it
+.  dtype - the stored type: uint8, uint16, uint32, int16, int32, float32 or float64; integer
+           types need integer values within their range
+.  chunk - the chunk shape in pixels (rows, columns; or pixels, 1-D), each chunk holding every
+           channel; {0, 0} for a contiguous dataset
+-  gzip  - the deflate level, 0 (none) to 9; needs a chunked dataset
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, Vec X, const char dtype[], const PetscInt chunk[2], PetscInt gzip);
 
-/*@ NMFIOWriteAbundance - writes an H-shaped vector (daH has k dof per pixel, like the abundance
-    DM) as (k, ny, nx), or (k, p) for a 1-D daH, into a new dataset of an existing file (parent
-    groups are created).  Each rank writes its own block.  Collective. @*/
+/*@
+   NMFIOWriteAbundance - Writes an H-shaped vector (daH has k dof per pixel, like the abundance
+   DM) as (k, ny, nx), or (k, p) for a 1-D daH, into a new dataset of an existing file (parent
+   groups are created); each rank writes its own block.
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator of daH
+.  path    - an existing file
+.  dataset - the new dataset's name
+-  daH, H  - the DMDA and a global vector of it
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char dataset[], DM daH, Vec H);
 
-/*@ NMFIOWriteMatrix - writes a small replicated row-major matrix (rows x cols) into a new dataset
-    of an existing file (parent groups are created); rank 0 writes.  Collective. @*/
+/*@
+   NMFIOWriteMatrix - Writes a small replicated matrix into a new dataset of an existing file
+   (parent groups are created); rank 0 writes.
+
+   Collective
+
+   Input Parameters:
++  comm       - the communicator
+.  path       - an existing file
+.  dataset    - the new dataset's name
+.  rows, cols - the shape
+-  values     - row-major values, the same on every rank
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[]);
 
 #ifdef __cplusplus

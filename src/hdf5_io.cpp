@@ -10,7 +10,7 @@ const char *const NMFLayouts[] = {"pixels_first", "channels_first", "NMFLayout",
 /* ------------------------------------------------------------------ maps */
 
 PetscErrorCode NMFIOGetMapShape(MPI_Comm comm, const char spec[], PetscInt *ndims, PetscInt dims[3], char dataset[])
-{
+try {
   NMFMapInfo info;
 
   PetscFunctionBegin;
@@ -20,6 +20,7 @@ PetscErrorCode NMFIOGetMapShape(MPI_Comm comm, const char spec[], PetscInt *ndim
   if (dataset) PetscCall(PetscStrncpy(dataset, info.dataset, 256));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFIOReadMap(MPI_Comm comm, const char spec[], DM da, Vec X)
 {
@@ -76,7 +77,7 @@ static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid
 }
 
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
-{
+try {
   hid_t        file, dset;
   std::string  dpath;
   hsize_t      d[8];
@@ -85,6 +86,8 @@ PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout la
   bool         ok;
 
   PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscCall(PetscLogEventBegin(NMF_IORead, 0, 0, 0, 0));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   const int  nd = NMFIOGetDims_Private(dset, d);
@@ -112,8 +115,10 @@ PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout la
   H5Sclose(fspace);
   NMFIOCloseAll_Private(dset, file);
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
+  PetscCall(PetscLogEventEnd(NMF_IORead, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* a selection read in the memory type mtype, collective where HDF5 allows it, else independent */
 static PetscErrorCode ReadSelectionAs(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hid_t mtype, void *buf, bool *ok)
@@ -200,7 +205,7 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
 }
 
 PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, Vec X, PetscBool create_file)
-{
+try {
   hid_t              file;
   NMFIOBlock         b;
   const PetscScalar *x;
@@ -249,11 +254,12 @@ PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char datase
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "writing '%s:%s' failed", path, dataset);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ small matrices, abundances */
 
 PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows, PetscInt *cols, PetscReal **values)
-{
+try {
   hid_t       file, dset;
   std::string dpath;
   hsize_t     d[8];
@@ -273,9 +279,10 @@ PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows,
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading '%s' failed: the file is truncated or damaged", spec);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H)
-{
+try {
   hid_t       file, dset;
   std::string dpath;
   hsize_t     d[8];
@@ -321,11 +328,12 @@ PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H)
   PetscCall(VecRestoreArray(H, &h));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ small writers */
 
 PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char dataset[], DM daH, Vec H)
-{
+try {
   hid_t  file;
   herr_t st;
   bool   ok;
@@ -339,9 +347,10 @@ PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char 
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "writing '%s:%s' failed", path, dataset);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[])
-{
+try {
   hid_t       file;
   PetscMPIInt rank;
   bool        ok;
@@ -356,6 +365,7 @@ PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dat
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "writing '%s:%s' failed", path, dataset);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ the result file */
 
@@ -432,7 +442,7 @@ static PetscErrorCode WriteResultBody(hid_t file, void *ctx_)
 }
 
 PetscErrorCode NMFIOWriteResult(NMF nmf, const char path[], const char input_spec[], PetscReal read_seconds)
-{
+try {
   ResultCtx ctx = {nmf, input_spec, NULL, read_seconds};
 
   PetscFunctionBegin;
@@ -440,9 +450,10 @@ PetscErrorCode NMFIOWriteResult(NMF nmf, const char path[], const char input_spe
   PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteResultBody, &ctx));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFIOWriteResultWithAxes(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds)
-{
+try {
   ResultCtx ctx = {nmf, map->spec, map, read_seconds};
 
   PetscFunctionBegin;
@@ -450,3 +461,4 @@ PetscErrorCode NMFIOWriteResultWithAxes(NMF nmf, const char path[], const NMFMap
   PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteResultBody, &ctx));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS

@@ -474,11 +474,18 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   int         renamed = 0;
 
   PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscCall(PetscLogEventBegin(NMF_IOWrite, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Bcast(&tag, 1, MPI_LONG_LONG, 0, comm));
   const std::string tmp = std::string(path) + ".tmp" + std::to_string(tag);
   PetscCall(NMFIOCreateFile_Private(comm, tmp, &file));
-  PetscErrorCode ierr = body(file, ctx);
+  PetscErrorCode ierr;
+  try {
+    ierr = body(file, ctx);
+  } catch (...) { /* the temporary file is removed below all the same */
+    ierr = NMFExceptionError_Private(PETSC_FUNCTION_NAME, __FILE__, __LINE__);
+  }
   herr_t         cl   = H5Fclose(file);
   bool           ok   = false;
   if (!ierr) PetscCall(NMFIOAllOK_Private(comm, cl >= 0, &ok));
@@ -487,5 +494,6 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   PetscCall(ierr);
   PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
   PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "cannot complete the output file '%s' (closing it or renaming it from its temporary name failed)", path);
+  PetscCall(PetscLogEventEnd(NMF_IOWrite, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

@@ -70,7 +70,7 @@ static std::string AxisLabel(const NMFAxis &a)
 }
 
 PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layout, NMFMapInfo *info)
-{
+try {
   hid_t       file, dset;
   std::string dpath, fname, given;
   hsize_t     d[8];
@@ -141,6 +141,7 @@ PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layou
     }
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 void NMFIOOutputAxes_Private(NMF nmf, const NMFMapInfo *map, NMFAxis axes[3], PetscInt *naxes)
 {

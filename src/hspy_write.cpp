@@ -153,7 +153,7 @@ static PetscErrorCode WriteHspyBody(hid_t file, void *ctx_)
 }
 
 PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds)
-{
+try {
   HspyCtx ctx = {nmf, map, read_seconds};
 
   PetscFunctionBegin;
@@ -161,6 +161,7 @@ PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map,
   PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteHspyBody, &ctx));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ maps */
 
@@ -214,7 +215,7 @@ static void ConvertValues(const DType &t, const PetscScalar *x, PetscInt len, st
 }
 
 PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, Vec X, const char dtype[], const PetscInt chunk[2], PetscInt gzip)
-{
+try {
   NMFIOBlock         b;
   DType              t;
   const PetscScalar *x;
@@ -307,3 +308,4 @@ PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapI
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "writing the map into '%s' failed", path);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS

@@ -23,12 +23,16 @@ const char *NMFConvergedReasonName(NMFConvergedReason reason)
 }
 
 PetscErrorCode NMFCreate(MPI_Comm comm, NMF *nmf)
-{
+try {
   PetscFunctionBegin;
-  *nmf         = new _p_NMF;
+  *nmf = nullptr;
+  PetscCall(NMFInitializePackage());
+  *nmf = new (std::nothrow) _p_NMF;
+  PetscCheck(*nmf, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory creating the NMF object");
   (*nmf)->comm = comm;
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFDestroy(NMF *nmf)
 {
@@ -45,15 +49,27 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   PetscCall(VecDestroy(&s->H_local));
   PetscCall(VecDestroy(&s->true_H));
   PetscCall(DMDestroy(&s->daH));
+  PetscCall(MatDestroy(&s->Hmat));
+  PetscCall(MatDestroy(&s->Wmat));
+  PetscCall(MatDestroy(&s->GWmat));
+  PetscCall(PetscLayoutDestroy(&s->app_rows));
   delete s;
   *nmf = nullptr;
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMFSetOptionsPrefix(NMF nmf, const char prefix[])
-{
+try {
   PetscFunctionBegin;
   nmf->prefix = prefix ? prefix : "";
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+PetscErrorCode NMFGetOptionsPrefix(NMF nmf, const char *prefix[])
+{
+  PetscFunctionBegin;
+  *prefix = nmf->prefix.c_str();
   PetscFunctionReturn(0);
 }
 
@@ -72,6 +88,7 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
   PetscCall(VecDestroy(&nmf->X));
   PetscCall(PetscFree(nmf->Xc));
   PetscCall(DMDestroy(&nmf->daX));
+  PetscCall(PetscLayoutDestroy(&nmf->app_rows)); /* NMFSetDataMat sets it again after this */
   nmf->daX       = da;
   nmf->n         = dof;
   nmf->has_shape = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
@@ -94,7 +111,7 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
 }
 
 PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
-{
+try {
   PetscFunctionBegin;
   PetscCall(SetDataLayout(nmf, da));
   PetscCall(PetscObjectReference((PetscObject)X));
@@ -103,9 +120,10 @@ PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
   nmf->xscale = 1.0;
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
-{
+try {
   PetscFunctionBegin;
   PetscCall(SetDataLayout(nmf, da));
   nmf->xtype  = type;
@@ -120,6 +138,7 @@ PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
   } else nmf->Xc = array;
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH)
 {
@@ -138,7 +157,7 @@ static PetscErrorCode CheckFinite(MPI_Comm comm, PetscInt len, const PetscReal a
 }
 
 PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[])
-{
+try {
   PetscFunctionBegin;
   if (!G) {
     nmf->G.clear();
@@ -158,6 +177,7 @@ PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[])
   PetscCheck(nmf->n == 0 || nmf->n == n, nmf->comm, PETSC_ERR_ARG_SIZ, "G has %" PetscInt_FMT " rows but the data has %" PetscInt_FMT " channels", n, nmf->n);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 static PetscErrorCode SetReplicatedMatrix(NMF nmf, PetscInt m, PetscInt k, const PetscReal A[], std::vector<double> &dst, const char *what, PetscBool check_nonneg)
 {
@@ -171,18 +191,20 @@ static PetscErrorCode SetReplicatedMatrix(NMF nmf, PetscInt m, PetscInt k, const
 }
 
 PetscErrorCode NMFSetInitialW(NMF nmf, PetscInt m, PetscInt k, const PetscReal W[])
-{
+try {
   PetscFunctionBegin;
   PetscCall(SetReplicatedMatrix(nmf, m, k, W, nmf->W_init, "the initial W", PETSC_TRUE));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mask[])
-{
+try {
   PetscFunctionBegin;
   PetscCall(SetReplicatedMatrix(nmf, m, k, mask, nmf->fixed_W, "the fixed_W mask", PETSC_FALSE));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetHoldW(NMF nmf, PetscBool hold)
 {
@@ -207,7 +229,7 @@ static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
 }
 
 PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
-{
+try {
   const PetscScalar *h;
   PetscInt64         mine = INT64_MAX, best;
   double             v = 0;
@@ -232,6 +254,7 @@ PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
   PetscCheck(best == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %s at pixel %" PetscInt64_FMT ", component %" PetscInt64_FMT ": it must be finite and >= 0", name, std::to_string(out).c_str(), best / nmf->k, best % nmf->k);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask)
 {
@@ -275,13 +298,14 @@ PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L)
 }
 
 PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
-{
+try {
   PetscFunctionBegin;
   PetscCheck(nmu >= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "mu needs one value or one per component");
   for (PetscInt i = 0; i < nmu; i++) PetscCheck(mu[i] >= 0 && std::isfinite(mu[i]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "mu[%" PetscInt_FMT "] = %g: it must be a finite value >= 0", i, (double)mu[i]);
   nmf->mu.assign(mu, mu + nmu);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg)
 {
@@ -307,13 +331,14 @@ PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
 }
 
 PetscErrorCode NMFSetGammas(NMF nmf, PetscInt ngamma, const PetscReal gamma[])
-{
+try {
   PetscFunctionBegin;
   PetscCheck(ngamma == 1 || ngamma == 2, nmf->comm, PETSC_ERR_ARG_SIZ, "gamma takes one value (sigma_L of the surrogate algorithms) or two (gamma_H,gamma_W of projected_gradient), not %" PetscInt_FMT, ngamma);
   for (PetscInt i = 0; i < ngamma; i++) PetscCheck(gamma[i] > 0 && std::isfinite(gamma[i]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "gamma[%" PetscInt_FMT "] = %g: it must be > 0", i, (double)gamma[i]);
   nmf->gamma_given.assign(gamma, gamma + ngamma);
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
 {
@@ -411,6 +436,169 @@ PetscErrorCode NMFSetScree(NMF nmf, PetscInt N)
   PetscCheck(N >= 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "scree = %" PetscInt_FMT ": the number of singular values must be >= 0", N);
   PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetScree must come before NMFSetUp/NMFSolve");
   nmf->scree_n = N;
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ parameter getters (one per setter) */
+
+PetscErrorCode NMFGetAlgo(NMF nmf, NMFAlgo *algo)
+{
+  PetscFunctionBegin;
+  *algo = nmf->algo;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetLambdaL(NMF nmf, PetscReal *lambda_L)
+{
+  PetscFunctionBegin;
+  *lambda_L = nmf->lambda_L;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetMu(NMF nmf, PetscInt *nmu, const PetscReal **mu)
+{
+  PetscFunctionBegin;
+  if (nmu) *nmu = (PetscInt)nmf->mu.size();
+  if (mu) *mu = nmf->mu.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetEpsilonReg(NMF nmf, PetscReal *epsilon_reg)
+{
+  PetscFunctionBegin;
+  *epsilon_reg = nmf->epsilon_reg;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetForceSimplex(NMF nmf, PetscBool *force_simplex)
+{
+  PetscFunctionBegin;
+  *force_simplex = nmf->force_simplex;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetDicotomyTol(NMF nmf, PetscReal *dicotomy_tol)
+{
+  PetscFunctionBegin;
+  *dicotomy_tol = nmf->dicotomy_tol;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetGammas(NMF nmf, PetscInt *ngamma, const PetscReal **gamma)
+{
+  PetscFunctionBegin;
+  if (ngamma) *ngamma = (PetscInt)nmf->gamma_given.size();
+  if (gamma) *gamma = nmf->gamma_given.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetGamma(NMF nmf, PetscReal *gamma)
+{
+  PetscFunctionBegin;
+  if (!nmf->gamma_given.empty()) *gamma = nmf->gamma_given[0];
+  else *gamma = nmf->algo == NMF_ALGO_PROJECTED_GRADIENT ? 0.0 : 8.0; /* sigma_L's default; projected_gradient: Lipschitz bounds at the solve */
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetLinesearch(NMF nmf, PetscBool *linesearch)
+{
+  PetscFunctionBegin;
+  *linesearch = nmf->linesearch;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetL2(NMF nmf, PetscBool *l2)
+{
+  PetscFunctionBegin;
+  *l2 = nmf->l2;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetNormalize(NMF nmf, PetscBool *normalize)
+{
+  PetscFunctionBegin;
+  *normalize = nmf->normalize;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetNoStopCriterion(NMF nmf, PetscBool *no_stop_criterion)
+{
+  PetscFunctionBegin;
+  *no_stop_criterion = nmf->no_stop_criterion;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetInitType(NMF nmf, NMFInitType *init)
+{
+  PetscFunctionBegin;
+  *init = nmf->setupcalled ? nmf->init_used : nmf->init;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetTolerance(NMF nmf, PetscReal *tol)
+{
+  PetscFunctionBegin;
+  *tol = nmf->tol;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetMaxIter(NMF nmf, PetscInt *max_iter)
+{
+  PetscFunctionBegin;
+  *max_iter = nmf->max_iter;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetLogShift(NMF nmf, PetscReal *log_shift)
+{
+  PetscFunctionBegin;
+  *log_shift = nmf->log_shift;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetEvalPrint(NMF nmf, PetscInt *eval_print)
+{
+  PetscFunctionBegin;
+  *eval_print = nmf->eval_print;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetVerbose(NMF nmf, PetscInt *verbose)
+{
+  PetscFunctionBegin;
+  *verbose = nmf->verbose;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetScreeSize(NMF nmf, PetscInt *N)
+{
+  PetscFunctionBegin;
+  *N = nmf->scree_n;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetHoldW(NMF nmf, PetscBool *hold)
+{
+  PetscFunctionBegin;
+  *hold = nmf->hold_W;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetG(NMF nmf, PetscInt *n, PetscInt *m, const PetscReal **G)
+{
+  PetscFunctionBegin;
+  const bool identity = nmf->G.empty();
+  if (n) *n = identity ? 0 : (PetscInt)nmf->G.size() / nmf->m;
+  if (m) *m = identity ? 0 : nmf->m;
+  if (G) *G = identity ? NULL : nmf->G.data();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetDataSizes(NMF nmf, PetscInt *n, PetscInt *p)
+{
+  PetscFunctionBegin;
+  if (n) *n = nmf->n;
+  if (p) *p = nmf->p;
   PetscFunctionReturn(0);
 }
 
@@ -525,12 +713,16 @@ PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
 /* ------------------------------------------------------------------ view */
 
 PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
-{
+try {
   char        line[1024];
   std::string mu;
 
+  PetscBool   isascii;
+
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(nmf->comm, &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
   for (double v : nmf->mu) {
     snprintf(line, sizeof line, "%s%g", mu.empty() ? "" : ",", v);
     mu += line;
@@ -566,3 +758,4 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS

@@ -6,6 +6,8 @@
 #define SMOOTHNMF_IMPL_H
 
 #include <smoothnmf.h>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,7 +81,31 @@ struct _p_NMF {
   std::vector<std::string>         loss_names;
   std::vector<std::vector<double>> losses;
   std::vector<double>              losses_table;
+
+  /* the application's own layout (matdata.cpp): NMFSetImageShape, NMFSetDataMat, NMFGet*Mat */
+  PetscInt    shape_ny = 0, shape_nx = 0;                  /* image shape for NMFSetDataMat; 0, 0: none */
+  PetscLayout app_rows = nullptr;                          /* row ownership of the application's X Mat */
+  Mat         Hmat = nullptr, Wmat = nullptr, GWmat = nullptr; /* the results as Mats, built on request */
 };
+
+/* log.cpp: the class id and the log events (NMFInitializePackage registers them) */
+extern PetscClassId  NMF_CLASSID;
+extern PetscLogEvent NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
+
+/* C++ exceptions never cross the API: a public function whose body allocates C++ containers is
+   a function-try-block,
+     PetscErrorCode NMFSomething(NMF nmf)
+     try { ...PETSc-style body... }
+     NMF_CATCH_EXCEPTIONS
+   and an exception escaping its body becomes a PETSc error on the rank that raised it
+   (PETSC_ERR_MEM for std::bad_alloc and std::length_error: a size too large to allocate).
+   NMFExceptionError_Private gives the PETSc error of the exception being handled (exceptions.cpp). */
+PetscErrorCode NMFExceptionError_Private(const char *func, const char *file, int line);
+#define NMF_CATCH_EXCEPTIONS \
+  catch (...) \
+  { \
+    return NMFExceptionError_Private(PETSC_FUNCTION_NAME, __FILE__, __LINE__); \
+  }
 
 /* the loss terms of one evaluation, each already divided by n p */
 struct NMFLoss {

@@ -76,7 +76,7 @@ static PetscErrorCode OptionBool(PetscOptionItems *PetscOptionsObject, NMF nmf, 
 }
 
 PetscErrorCode NMFSetFromOptions(NMF nmf)
-{
+try {
   PetscInt  ival;
   PetscReal rval, arr[1024];
   PetscInt  narr = 0;
@@ -130,3 +130,4 @@ PetscErrorCode NMFSetFromOptions(NMF nmf)
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS

@@ -5,11 +5,12 @@
 #include <ctime>
 
 PetscErrorCode NMFSetUp(NMF nmf)
-{
+try {
   double t0 = MPI_Wtime();
 
   PetscFunctionBegin;
   if (nmf->setupcalled) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(NMF_SetUp, 0, 0, 0, 0));
   PetscCheck(nmf->X || nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
   const PetscInt k = nmf->k, n = nmf->n;
   PetscCheck((PetscInt)nmf->mu.size() == 1 || (PetscInt)nmf->mu.size() == k, nmf->comm, PETSC_ERR_ARG_SIZ, "mu has %zu values: give one value or one per component (n_components = %" PetscInt_FMT ")", nmf->mu.size(), k);
@@ -41,8 +42,10 @@ PetscErrorCode NMFSetUp(NMF nmf)
   PetscCall(NMFInitialize_Private(nmf));
   nmf->setupcalled  = PETSC_TRUE;
   nmf->init_seconds = MPI_Wtime() - t0;
+  PetscCall(PetscLogEventEnd(NMF_SetUp, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 /* max |new - old| / (new + tol mean(new)) over all entries (global for H) */
 static double RelativeChange(PetscInt len, const double *nw, const double *old, double tol, double mean)
@@ -151,28 +154,38 @@ static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector
 {
   PetscFunctionBegin;
   if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
+    PetscCall(PetscLogEventBegin(NMF_HStep, 0, 0, 0, 0));
     PetscCall(NMFGradientHStep_Private(nmf, D.data()));
     if (nmf->linesearch) PetscCall(NMFGradientHLinesearch_Private(nmf));
+    PetscCall(PetscLogEventEnd(NMF_HStep, 0, 0, 0, 0));
     if (nmf->hold_W) W_new = nmf->W;
     else {
+      PetscCall(PetscLogEventBegin(NMF_WStep, 0, 0, 0, 0));
       PetscCall(NMFGradientWStep_Private(nmf, D.data(), W_new));
       if (nmf->linesearch) PetscCall(NMFGradientWLinesearch_Private(nmf, W_new));
+      PetscCall(PetscLogEventEnd(NMF_WStep, 0, 0, 0, 0));
     }
   } else {
+    PetscCall(PetscLogEventBegin(NMF_HStep, 0, 0, 0, 0));
     PetscCall(NMFMultiplicativeHStep_Private(nmf, D.data()));
     if (nmf->linesearch) {
       double gap;
       PetscCall(NMFSurrogateGap_Private(nmf, &gap));
       nmf->gamma_H = gap > 0 ? nmf->gamma_H / 1.05 : nmf->gamma_H * 1.5; /* gamma /1.05 while the surrogate stays above */
     }
+    PetscCall(PetscLogEventEnd(NMF_HStep, 0, 0, 0, 0));
     if (nmf->hold_W) W_new = nmf->W;
-    else PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), W_new));
+    else {
+      PetscCall(PetscLogEventBegin(NMF_WStep, 0, 0, 0, 0));
+      PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), W_new));
+      PetscCall(PetscLogEventEnd(NMF_WStep, 0, 0, 0, 0));
+    }
   }
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMFSolve(NMF nmf)
-{
+try {
   NMFLoss             loss;
   std::vector<double> D, W_new, row;
 
@@ -184,7 +197,9 @@ PetscErrorCode NMFSolve(NMF nmf)
   LossNames(nmf);
   nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
 
+  PetscCall(PetscLogEventBegin(NMF_Loss, 0, 0, 0, 0));
   PetscCall(EvaluateIterate(nmf, true, D, &loss));
+  PetscCall(PetscLogEventEnd(NMF_Loss, 0, 0, 0, 0));
   const double eval_init   = loss.full;
   double       eval_before = INFINITY;
   nmf->n_iter              = 0;
@@ -211,7 +226,9 @@ PetscErrorCode NMFSolve(NMF nmf)
     nmf->W.swap(W_new);
     std::swap(nmf->H, nmf->H_new);
     /* the loss of the new iterate, and the numerator of the next H step unless max_iter stops here */
+    PetscCall(PetscLogEventBegin(NMF_Loss, 0, 0, 0, 0));
     PetscCall(EvaluateIterate(nmf, nmf->n_iter < nmf->max_iter, D, &loss));
+    PetscCall(PetscLogEventEnd(NMF_Loss, 0, 0, 0, 0));
     const double eval_after = loss.full;
     row = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
     if (nmf->true_H) {
@@ -249,3 +266,4 @@ PetscErrorCode NMFSolve(NMF nmf)
   if (nmf->view) PetscCall(NMFView(nmf, NULL));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS

@@ -2,7 +2,7 @@
 #include "nmf_impl.h"
 
 PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true_D[], Vec true_H)
-{
+try {
   PetscInt nloc;
 
   PetscFunctionBegin;
@@ -16,9 +16,10 @@ PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true
   nmf->true_H = true_H;
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4])
-{
+try {
   NMFLoss l;
 
   PetscFunctionBegin;
@@ -30,6 +31,7 @@ PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal los
   losses[3] = l.lapl;
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
 
 PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
 {
@@ -53,7 +55,7 @@ PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
 }
 
 PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H)
-{
+try {
   NMF t;
 
   PetscFunctionBegin;
@@ -76,3 +78,4 @@ PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H)
   PetscCall(NMFDestroy(&t));
   PetscFunctionReturn(0);
 }
+NMF_CATCH_EXCEPTIONS
