@@ -87,7 +87,7 @@ try {
 
   PetscFunctionBegin;
   PetscCall(NMFInitializePackage());
-  PetscCall(PetscLogEventBegin(NMF_IORead, 0, 0, 0, 0));
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   const int  nd = NMFIOGetDims_Private(dset, d);
@@ -115,7 +115,7 @@ try {
   H5Sclose(fspace);
   NMFIOCloseAll_Private(dset, file);
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
-  PetscCall(PetscLogEventEnd(NMF_IORead, 0, 0, 0, 0));
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_READ));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
@@ -171,6 +171,7 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
   const size_t sizes[]  = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
 
   PetscFunctionBegin;
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   const int  nd = NMFIOGetDims_Private(dset, d);
@@ -201,6 +202,7 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
   if (!ok) PetscCall(PetscFree(buf));
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
   *array = buf;
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_READ));
   PetscFunctionReturn(0);
 }
 

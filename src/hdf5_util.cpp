@@ -475,7 +475,7 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
 
   PetscFunctionBegin;
   PetscCall(NMFInitializePackage());
-  PetscCall(PetscLogEventBegin(NMF_IOWrite, 0, 0, 0, 0));
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_WRITE));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Bcast(&tag, 1, MPI_LONG_LONG, 0, comm));
   const std::string tmp = std::string(path) + ".tmp" + std::to_string(tag);
@@ -494,6 +494,6 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   PetscCall(ierr);
   PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
   PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "cannot complete the output file '%s' (closing it or renaming it from its temporary name failed)", path);
-  PetscCall(PetscLogEventEnd(NMF_IOWrite, 0, 0, 0, 0));
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_WRITE));
   PetscFunctionReturn(0);
 }

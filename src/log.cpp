@@ -4,6 +4,7 @@
 
 PetscClassId  NMF_CLASSID;
 PetscLogEvent NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
+static PetscLogStage NMF_Stages[NMF_PHASES]; /* one -log_view stage per phase */
 
 static PetscBool NMFPackageInitialized = PETSC_FALSE;
 
@@ -28,6 +29,37 @@ PetscErrorCode NMFInitializePackage(void)
   PetscCall(PetscLogEventRegister("NMFRedistribute", NMF_CLASSID, &NMF_Redistribute)); /* application Mat <-> solver layout */
   PetscCall(PetscLogEventRegister("NMFIORead", NMF_CLASSID, &NMF_IORead));             /* parallel HDF5 read of a map */
   PetscCall(PetscLogEventRegister("NMFIOWrite", NMF_CLASSID, &NMF_IOWrite));           /* result files */
+  PetscCall(PetscLogStageRegister("NMF read", &NMF_Stages[NMF_PHASE_READ]));
+  PetscCall(PetscLogStageRegister("NMF init", &NMF_Stages[NMF_PHASE_INIT]));
+  PetscCall(PetscLogStageRegister("NMF H step", &NMF_Stages[NMF_PHASE_H]));
+  PetscCall(PetscLogStageRegister("NMF W step", &NMF_Stages[NMF_PHASE_W]));
+  PetscCall(PetscLogStageRegister("NMF loss", &NMF_Stages[NMF_PHASE_LOSS]));
+  PetscCall(PetscLogStageRegister("NMF write", &NMF_Stages[NMF_PHASE_WRITE]));
   PetscCall(PetscRegisterFinalize(NMFFinalizePackage));
+  PetscFunctionReturn(0);
+}
+
+/* A phase of the run: its -log_view stage and its event (the stage makes -log_view summarize the
+   phase's own events, PETSc's and MPI's, apart from the others). */
+static PetscLogEvent PhaseEvent(NMFPhase ph)
+{
+  const PetscLogEvent ev[NMF_PHASES] = {NMF_IORead, NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_IOWrite};
+  return ev[ph];
+}
+
+PetscErrorCode NMFPhaseBegin_Private(NMFPhase ph)
+{
+  PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscCall(PetscLogStagePush(NMF_Stages[ph]));
+  PetscCall(PetscLogEventBegin(PhaseEvent(ph), 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFPhaseEnd_Private(NMFPhase ph)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventEnd(PhaseEvent(ph), 0, 0, 0, 0));
+  PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);
 }

@@ -91,6 +91,11 @@ struct _p_NMF {
 /* log.cpp: the class id and the log events (NMFInitializePackage registers them) */
 extern PetscClassId  NMF_CLASSID;
 extern PetscLogEvent NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
+/* the phases shown by -log_view as stages (and events); pass A, which also forms the numerator of
+   the next H step, is the loss phase */
+enum NMFPhase { NMF_PHASE_READ, NMF_PHASE_INIT, NMF_PHASE_H, NMF_PHASE_W, NMF_PHASE_LOSS, NMF_PHASE_WRITE, NMF_PHASES };
+PetscErrorCode NMFPhaseBegin_Private(NMFPhase ph);
+PetscErrorCode NMFPhaseEnd_Private(NMFPhase ph);
 
 /* C++ exceptions never cross the API: a public function whose body allocates C++ containers is
    a function-try-block,

@@ -10,7 +10,7 @@ try {
 
   PetscFunctionBegin;
   if (nmf->setupcalled) PetscFunctionReturn(0);
-  PetscCall(PetscLogEventBegin(NMF_SetUp, 0, 0, 0, 0));
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_INIT));
   PetscCheck(nmf->X || nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
   const PetscInt k = nmf->k, n = nmf->n;
   PetscCheck((PetscInt)nmf->mu.size() == 1 || (PetscInt)nmf->mu.size() == k, nmf->comm, PETSC_ERR_ARG_SIZ, "mu has %zu values: give one value or one per component (n_components = %" PetscInt_FMT ")", nmf->mu.size(), k);
@@ -42,7 +42,7 @@ try {
   PetscCall(NMFInitialize_Private(nmf));
   nmf->setupcalled  = PETSC_TRUE;
   nmf->init_seconds = MPI_Wtime() - t0;
-  PetscCall(PetscLogEventEnd(NMF_SetUp, 0, 0, 0, 0));
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_INIT));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
@@ -154,31 +154,31 @@ static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector
 {
   PetscFunctionBegin;
   if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
-    PetscCall(PetscLogEventBegin(NMF_HStep, 0, 0, 0, 0));
+    PetscCall(NMFPhaseBegin_Private(NMF_PHASE_H));
     PetscCall(NMFGradientHStep_Private(nmf, D.data()));
     if (nmf->linesearch) PetscCall(NMFGradientHLinesearch_Private(nmf));
-    PetscCall(PetscLogEventEnd(NMF_HStep, 0, 0, 0, 0));
+    PetscCall(NMFPhaseEnd_Private(NMF_PHASE_H));
     if (nmf->hold_W) W_new = nmf->W;
     else {
-      PetscCall(PetscLogEventBegin(NMF_WStep, 0, 0, 0, 0));
+      PetscCall(NMFPhaseBegin_Private(NMF_PHASE_W));
       PetscCall(NMFGradientWStep_Private(nmf, D.data(), W_new));
       if (nmf->linesearch) PetscCall(NMFGradientWLinesearch_Private(nmf, W_new));
-      PetscCall(PetscLogEventEnd(NMF_WStep, 0, 0, 0, 0));
+      PetscCall(NMFPhaseEnd_Private(NMF_PHASE_W));
     }
   } else {
-    PetscCall(PetscLogEventBegin(NMF_HStep, 0, 0, 0, 0));
+    PetscCall(NMFPhaseBegin_Private(NMF_PHASE_H));
     PetscCall(NMFMultiplicativeHStep_Private(nmf, D.data()));
     if (nmf->linesearch) {
       double gap;
       PetscCall(NMFSurrogateGap_Private(nmf, &gap));
       nmf->gamma_H = gap > 0 ? nmf->gamma_H / 1.05 : nmf->gamma_H * 1.5; /* gamma /1.05 while the surrogate stays above */
     }
-    PetscCall(PetscLogEventEnd(NMF_HStep, 0, 0, 0, 0));
+    PetscCall(NMFPhaseEnd_Private(NMF_PHASE_H));
     if (nmf->hold_W) W_new = nmf->W;
     else {
-      PetscCall(PetscLogEventBegin(NMF_WStep, 0, 0, 0, 0));
+      PetscCall(NMFPhaseBegin_Private(NMF_PHASE_W));
       PetscCall(NMFMultiplicativeWStep_Private(nmf, D.data(), W_new));
-      PetscCall(PetscLogEventEnd(NMF_WStep, 0, 0, 0, 0));
+      PetscCall(NMFPhaseEnd_Private(NMF_PHASE_W));
     }
   }
   PetscFunctionReturn(0);
@@ -197,9 +197,9 @@ try {
   LossNames(nmf);
   nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
 
-  PetscCall(PetscLogEventBegin(NMF_Loss, 0, 0, 0, 0));
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_LOSS));
   PetscCall(EvaluateIterate(nmf, true, D, &loss));
-  PetscCall(PetscLogEventEnd(NMF_Loss, 0, 0, 0, 0));
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_LOSS));
   const double eval_init   = loss.full;
   double       eval_before = INFINITY;
   nmf->n_iter              = 0;
@@ -226,9 +226,9 @@ try {
     nmf->W.swap(W_new);
     std::swap(nmf->H, nmf->H_new);
     /* the loss of the new iterate, and the numerator of the next H step unless max_iter stops here */
-    PetscCall(PetscLogEventBegin(NMF_Loss, 0, 0, 0, 0));
+    PetscCall(NMFPhaseBegin_Private(NMF_PHASE_LOSS));
     PetscCall(EvaluateIterate(nmf, nmf->n_iter < nmf->max_iter, D, &loss));
-    PetscCall(PetscLogEventEnd(NMF_Loss, 0, 0, 0, 0));
+    PetscCall(NMFPhaseEnd_Private(NMF_PHASE_LOSS));
     const double eval_after = loss.full;
     row = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
     if (nmf->true_H) {
