@@ -12,9 +12,12 @@
 #      the target of issue 5.
 # It takes about three minutes on the 2-core development machine; keep the machine otherwise idle.
 #
-# usage: scripts/benchmark.sh [--quick] [--no-sklearn]
+# usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
 #   --no-sklearn  skip the scikit-learn baseline
+#   --wait-idle   on a shared machine: before each timed run, wait (at most SECONDS, default 300)
+#                 until the cores have been idle for 10 s; the "cpu" column (CPU time / wall time of
+#                 the iterations) tells afterwards whether a run had the cores to itself
 # environment: BUILD (build directory, default build), REAL_MAP (default ../shared/data/real_edx_80x80.hspy),
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
@@ -24,11 +27,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1
+quick=0 sklearn=1 wait_idle=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
   --no-sklearn) sklearn=0 ;;
+  --wait-idle) wait_idle=300 ;;
+  --wait-idle=*) wait_idle=${a#--wait-idle=} ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) echo "benchmark.sh: unknown argument $a (see --help)" >&2; exit 2 ;;
   esac
@@ -65,10 +70,27 @@ fi
 
 COMMON="-nmf_n_components 4 -nmf_lambda_L 1 -nmf_mu 0.2 -nmf_no_stop_criterion -nmf_random_state 1 -nmf_verbose 0"
 
+# with --wait-idle: wait until the cores have been >= 95% idle for two 5-second samples
+idle() {
+  [ "$wait_idle" -gt 0 ] || return 0
+  local start ok=0 t1 t2 i1 i2 u n s i w x y z rest pct=0
+  start=$(date +%s)
+  while [ $(($(date +%s) - start)) -lt "$wait_idle" ]; do
+    read -r _ u n s i w x y z rest </proc/stat; t1=$((u + n + s + i + w + x + y + z)) i1=$i
+    sleep 5
+    read -r _ u n s i w x y z rest </proc/stat; t2=$((u + n + s + i + w + x + y + z)) i2=$i
+    pct=$((100 * (i2 - i1) / (t2 - t1 > 0 ? t2 - t1 : 1)))
+    if [ "$pct" -ge 95 ]; then ok=$((ok + 1)); else ok=0; fi
+    [ $ok -ge 2 ] && return 0
+  done
+  echo "(the cores are still busy, $pct% idle: running anyway)"
+}
+
 # run NAME NP MAP [options]: one benchmark run, its output in $OUT/NAME.log
 run() {
   local name=$1 np=$2 map=$3
   shift 3
+  idle
   echo
   echo "=== $name: $np rank(s), $(basename "$map") $*"
   "$MPIEXEC" -n "$np" --oversubscribe "$BUILD/smoothnmf_benchmark" -i "$map" $COMMON -bench_label "$name" "$@" | tee "$OUT/$name.log"
@@ -83,6 +105,7 @@ if [ -f "$REAL_MAP" ]; then
     echo
     echo "=== scikit-learn: NMF(solver='mu', beta_loss='kullback-leibler', init='nndsvda'), k 4, on $(basename "$REAL_MAP")"
     if "$PYTHON" -c 'import sklearn' 2>/dev/null; then
+      idle
       "$PYTHON" scripts/sklearn_kl_baseline.py "$REAL_MAP" --k 4 --iters 10 --repeat 1 2>/dev/null | tee "$OUT/sklearn.log"
     else
       echo "(skipped: $PYTHON has no scikit-learn)"
@@ -133,7 +156,7 @@ function str(run, key) { return V[run SUBSEP key] }
 function has(run) { return (run SUBSEP "ranks") in V }
 function mark(ok) { return ok ? "yes" : "NO" }
 /^RESULT / { delete a; kv($0, a); for (k in a) V[a["label"] SUBSEP k] = a[k]; order[++nruns] = a["label"] }
-/^SKLEARN / { delete a; kv($0, a); sk = a["t_iter_s"] + 0 }
+/^SKLEARN / { delete a; kv($0, a); sk = a["t_iter_s"] + 0; skcpu = a["cpu_share"] + 0 }
 END {
   print ""
   print "================================================================ summary"
@@ -151,7 +174,7 @@ END {
     t = val("real_uint8", "t_iter_s")
     printf "  real map, 1 rank: %.4f s per iteration = %.2f float64 streaming passes of X (target <= 6): %s\n", t, val("real_uint8", "passes64_per_iter"), mark(val("real_uint8", "passes64_per_iter") <= 6)
     if (has("real_float64")) printf "    (X kept as float64: %.4f s per iteration = %.2f passes)\n", val("real_float64", "t_iter_s"), val("real_float64", "passes64_per_iter")
-    if (sk > 0) printf "  scikit-learn KL updates: %.4f s per iteration, %.1fx slower (target >= 20x): %s\n", sk, sk / t, mark(sk / t >= 20)
+    if (sk > 0) printf "  scikit-learn KL updates: %.4f s per iteration (cpu %.2f), %.1fx slower (target >= 20x): %s\n", sk, skcpu, sk / t, mark(sk / t >= 20)
     printf "  espm (%.1f s per iteration, issue 5): %.0fx slower (target >= 500x): %s\n", espm, espm / t, mark(espm / t >= 500)
   }
   split("float64 uint16", types, " ")
