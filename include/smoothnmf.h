@@ -46,6 +46,7 @@ extern const char *const NMFInitTypes[];
 
 /* Why the iteration stopped; the names are espm's stop reasons (NMFConvergedReasonName). */
 typedef enum {
+  NMF_INTERRUPTED                = -3, /* "interrupted": a monitor called NMFInterrupt (e.g. on a signal) */
   NMF_DIVERGED_NEGATIVE_DECREASE = -2, /* "negative_decrease" */
   NMF_DIVERGED_NAN               = -1, /* "nan" */
   NMF_CONVERGED_ITERATING        = 0,
@@ -923,6 +924,27 @@ PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed);
 .  seed - the seed
    Level: intermediate
 @*/
+
+/* ================================================================ monitors */
+
+/* A monitor is called on every rank at the end of each iteration of NMFSolve, after the stopping
+   rules (NMFGetConvergedReason tells whether the iteration was the last); it may be collective. */
+typedef PetscErrorCode (*NMFMonitorFn)(NMF nmf, PetscInt it, void *ctx);
+typedef PetscErrorCode (*NMFMonitorDestroyFn)(void **ctx);
+
+/*@ NMFMonitorSet - adds a monitor (at most 8), called in the order they were set.  Logically collective.
+  Input: monitor - the function, called as monitor(nmf, it, ctx) with it the iterations done
+         ctx     - its context, or NULL
+         destroy - frees ctx when the monitors are cancelled or the NMF destroyed, or NULL @*/
+PetscErrorCode NMFMonitorSet(NMF nmf, NMFMonitorFn monitor, void *ctx, NMFMonitorDestroyFn destroy);
+/*@ NMFMonitorCancel - removes every monitor (destroying their contexts).  Logically collective. @*/
+PetscErrorCode NMFMonitorCancel(NMF nmf);
+/*@ NMFInterrupt - from a monitor, on every rank: NMFSolve ends after this iteration with the reason
+    NMF_INTERRUPTED (the state is the one the monitor saw; the iteration can be resumed from a
+    checkpoint written there, see NMFIOWriteCheckpoint).  An iteration that a stopping rule ends
+    keeps its reason.  Collective. @*/
+PetscErrorCode NMFInterrupt(NMF nmf);
+
 PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed);
 
 /*@

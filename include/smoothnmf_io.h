@@ -17,6 +17,7 @@
 #define SMOOTHNMF_IO_H
 
 #include <smoothnmf.h>
+#include <signal.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,7 @@ typedef struct {
   PetscInt  dims[3];
   NMFAxis   axes[3];
   PetscBool has_axes; /* the axes came from the file (axis-i groups); else uncalibrated ones */
+  char      dtype[16]; /* the stored type: uint8, int16, float32, ... (numpy's names) */
 } NMFMapInfo;
 
 /*@
@@ -353,6 +355,46 @@ PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char 
    Level: advanced
 @*/
 PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[]);
+
+/* ---------------------------------------------------------------- checkpoints and restarts */
+
+/*@ NMFIOSetCheckpoint - checkpoints of NMFSolve: at the end of an iteration, the state the next
+    iteration needs (W, H, the iteration count, the losses, the step parameters gamma, the losses
+    the stopping rules compare), the parameters and the input's fingerprint (shape, stored type,
+    sum, sum of squares and an order-independent hash of its values) go to path, each rank writing
+    its own block of H, under a temporary name renamed when complete: a crash while writing leaves
+    the previous checkpoint whole.  Installs a monitor (NMFMonitorSet).  Collective.
+  Input: path    - the checkpoint file
+         every   - write one every `every` iterations (0: not by count)
+         seconds - write one when `seconds` seconds passed since the last (0: not by time)
+         stop    - a flag a signal handler sets to the signal's number, or NULL: at the end of the
+                   iteration in which any rank saw it set, every rank writes a checkpoint and
+                   NMFSolve stops with the reason NMF_INTERRUPTED (see NMFIOGetCheckpointStatus)
+         map     - the input (its stored type joins the fingerprint), or NULL
+  Call before NMFSetUp: the fingerprint is taken before the data is prepared.  No checkpoint is
+  written at the iteration that a stopping rule ends (the result follows). @*/
+PetscErrorCode NMFIOSetCheckpoint(NMF nmf, const char path[], PetscInt every, PetscReal seconds, const volatile sig_atomic_t *stop, const NMFMapInfo *map);
+
+/*@ NMFIOGetCheckpointStatus - after NMFSolve: the signal number (the value of *stop) that
+    interrupted it (0: none), and the iteration of the last checkpoint written (0: none).  Not collective. @*/
+PetscErrorCode NMFIOGetCheckpointStatus(NMF nmf, int *signal, PetscInt *last);
+
+/*@ NMFIOWriteCheckpoint - writes a checkpoint of the state at the end of the current iteration;
+    call it from a monitor on every rank (NMFIOSetCheckpoint or NMFIOSetRestart must have come
+    before NMFSetUp, for the fingerprint).  Collective. @*/
+PetscErrorCode NMFIOWriteCheckpoint(NMF nmf, const char path[]);
+
+/*@ NMFIOSetRestart - resume from a checkpoint: NMFSetUp prepares X, then reads W, H and the
+    iteration state from path instead of initializing, and NMFSolve continues with the next
+    iteration.  At the rank count of the checkpoint the finished run is bit for bit the
+    uninterrupted one; at another, equal up to rounding.  Refused with one line: no such file, a
+    directory, not HDF5, truncated or damaged (the state's hash is checked), not a checkpoint,
+    another format version (here: now; the rest in NMFSetUp), another input (shape, stored type
+    or values), other parameters (all must agree but max_iter, which may grow beyond the
+    checkpoint's iteration, and the printing options), another random_state or init when given.
+    Collective.
+  Input: path - the checkpoint;  map - the input (its stored type is compared), or NULL @*/
+PetscErrorCode NMFIOSetRestart(NMF nmf, const char path[], const NMFMapInfo *map);
 
 #ifdef __cplusplus
 }

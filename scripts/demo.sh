@@ -12,7 +12,7 @@ PYTHON=/usr/bin/python3 # Debian's, with python3-h5py and python3-matplotlib
 mkdir -p demo
 mpirun -n 2 build/smoothnmf_demo_map -o demo/demo_map.hspy -ny 96 -nx 96 -n 512 -k 3 -counts 300 -seed 1 \
   -dtype uint16 -chunks 32,32 -gzip 4
-mpirun -n 2 build/smoothnmf -i demo/demo_map.hspy -o demo/demo_result.h5 -o_hspy demo/demo_result.hspy \
+mpirun -n 2 build/smoothnmf -i demo/demo_map.hspy -o demo/demo_result.h5 -o_hspy demo/demo_result.hspy -o_overwrite \
   -nmf_n_components 3 -nmf_lambda_L 1 -nmf_mu 0.05 -nmf_max_iter 200 -nmf_random_state 0 -nmf_scree 10 -nmf_view
 $PYTHON scripts/report.py demo/demo_result.h5 -o demo/report.png
 echo "result: demo/demo_result.h5 (/W, /H, /GW, /losses, /scree, /axes)"

@@ -2,6 +2,8 @@
    agreement of all ranks, attributes, block writes, and writing under a temporary name. */
 #include "io_impl.h"
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <cerrno>
 #include <unistd.h>
 #include <cstdio>
 #include <cstring>
@@ -149,6 +151,18 @@ int NMFIOGetDims_Private(hid_t dset, hsize_t dims[8])
   return nd;
 }
 
+void NMFIOTypeName_Private(hid_t dset, char name[], size_t len)
+{
+  hid_t       t    = H5Dget_type(dset);
+  H5T_class_t cls  = H5Tget_class(t);
+  size_t      size = H5Tget_size(t);
+  std::string s    = "other";
+  if (cls == H5T_FLOAT) s = "float" + std::to_string(8 * size);
+  else if (cls == H5T_INTEGER) s = std::string(H5Tget_sign(t) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * size);
+  H5Tclose(t);
+  snprintf(name, len, "%s", s.c_str());
+}
+
 void NMFIOCloseAll_Private(hid_t dset, hid_t file)
 {
   if (dset >= 0) H5Dclose(dset);
@@ -265,6 +279,15 @@ void NMFIOAttrBoolEnum_Private(hid_t obj, const char *name, bool v)
   H5Tclose(type);
 }
 
+void NMFIOAttrU64_Private(hid_t obj, const char *name, uint64_t v)
+{
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a     = H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, H5T_NATIVE_UINT64, &v);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
 /* opens a scalar (one-element) attribute, or returns -1 */
 static hid_t OpenScalarAttr(hid_t obj, const char *name, hid_t *ftype)
 {
@@ -323,6 +346,17 @@ bool NMFIOReadAttrDouble_Private(hid_t obj, const char *name, double *v)
   if (a < 0) return false;
   H5T_class_t cls = H5Tget_class(ft);
   if (cls == H5T_INTEGER || cls == H5T_FLOAT) ok = H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0;
+  H5Tclose(ft);
+  H5Aclose(a);
+  return ok;
+}
+
+bool NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v)
+{
+  hid_t ft, a = OpenScalarAttr(obj, name, &ft);
+  bool  ok = false;
+  if (a < 0) return false;
+  if (H5Tget_class(ft) == H5T_INTEGER && H5Tget_size(ft) == 8 && H5Tget_sign(ft) == H5T_SGN_NONE) ok = H5Aread(a, H5T_NATIVE_UINT64, v) >= 0;
   H5Tclose(ft);
   H5Aclose(a);
   return ok;
@@ -418,6 +452,51 @@ PetscErrorCode NMFIOWriteComponentMajor_Private(hid_t loc, const char *name, DM 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFIOReadComponentMajor_Private(hid_t loc, const char *name, DM da, Vec v, herr_t *st)
+{
+  NMFIOBlock b;
+  hsize_t    d[8];
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOGetBlock_Private(da, &b));
+  *st        = -1;
+  hid_t dset = H5Lexists(loc, name, H5P_DEFAULT) > 0 ? H5Dopen2(loc, name, H5P_DEFAULT) : -1;
+  int   nd   = dset >= 0 ? NMFIOGetDims_Private(dset, d) : -1;
+  bool  fits = b.dim == 2 ? (nd == 3 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.N && (PetscInt)d[2] == b.M) : (nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M);
+  const PetscInt      pl = b.xm * b.ym;
+  std::vector<double> buf(b.dof * pl); /* component-major, as in the file */
+  hid_t               fspace = -1, mspace = -1, dxpl = -1;
+  if (fits) {
+    fspace = H5Dget_space(dset);
+    if (nd == 3) {
+      hsize_t start[3] = {0, (hsize_t)b.ys, (hsize_t)b.xs}, count[3] = {(hsize_t)b.dof, (hsize_t)b.ym, (hsize_t)b.xm};
+      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    } else {
+      hsize_t start[2] = {0, (hsize_t)b.xs}, count[2] = {(hsize_t)b.dof, (hsize_t)b.xm};
+      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    }
+    hsize_t nloc = (hsize_t)(b.dof * pl);
+    mspace       = H5Screate_simple(1, &nloc, NULL);
+    dxpl         = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  }
+  bool all_fit;
+  PetscCall(NMFIOAllOK_Private(PetscObjectComm((PetscObject)da), fits, &all_fit)); /* the read is collective */
+  if (all_fit) *st = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf.data());
+  if (dxpl >= 0) H5Pclose(dxpl);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (fspace >= 0) H5Sclose(fspace);
+  if (dset >= 0) H5Dclose(dset);
+  if (*st >= 0) {
+    PetscScalar *h;
+    PetscCall(VecGetArray(v, &h));
+    for (PetscInt c = 0; c < b.dof; c++)
+      for (PetscInt q = 0; q < pl; q++) h[q * b.dof + c] = buf[c * pl + q];
+    PetscCall(VecRestoreArray(v, &h));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *input, double read_seconds, double write_seconds)
 {
   PetscMPIInt size;
@@ -466,6 +545,16 @@ PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *i
   PetscFunctionReturn(0);
 }
 
+/* fsync of a closed file, so that a crash after the rename finds it complete */
+static bool SyncFile(const char *path)
+{
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return false;
+  bool ok = fsync(fd) == 0 || errno == EINVAL || errno == EROFS; /* some file systems cannot sync */
+  close(fd);
+  return ok;
+}
+
 PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx)
 {
   PetscMPIInt rank;
@@ -489,6 +578,7 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   herr_t         cl   = H5Fclose(file);
   bool           ok   = false;
   if (!ierr) PetscCall(NMFIOAllOK_Private(comm, cl >= 0, &ok));
+  if (!ierr && rank == 0 && ok) ok = SyncFile(tmp.c_str()); /* on disk before it takes the name */
   if (!ierr && rank == 0) renamed = (ok && rename(tmp.c_str(), path) == 0) ? 1 : 0;
   if (rank == 0 && !renamed) unlink(tmp.c_str()); /* never leave a half-written file */
   PetscCall(ierr);

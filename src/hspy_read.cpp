@@ -85,6 +85,7 @@ try {
   NMFIOSplitSpec_Private(spec, fname, given);
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   CopyString(info->dataset, sizeof(info->dataset), dpath);
+  NMFIOTypeName_Private(dset, info->dtype, sizeof(info->dtype));
   const int nd = NMFIOGetDims_Private(dset, d);
   const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
   if (cf ? nd != 2 : (nd != 2 && nd != 3)) NMFIOCloseAll_Private(dset, file);

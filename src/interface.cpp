@@ -18,6 +18,7 @@ const char *NMFConvergedReasonName(NMFConvergedReason reason)
   case NMF_CONVERGED_REL_CHANGE_LOSS: return "rel_change_loss";
   case NMF_DIVERGED_NAN: return "nan";
   case NMF_DIVERGED_NEGATIVE_DECREASE: return "negative_decrease";
+  case NMF_INTERRUPTED: return "interrupted";
   default: return "iterating";
   }
 }
@@ -39,6 +40,7 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   PetscFunctionBegin;
   if (!nmf || !*nmf) PetscFunctionReturn(0);
   NMF s = *nmf;
+  PetscCall(NMFMonitorCancel(s));
   PetscCall(VecDestroy(&s->X));
   PetscCall(PetscFree(s->Xc));
   PetscCall(DMDestroy(&s->daX));

@@ -8,6 +8,7 @@
 #include "nmf_impl.h"
 #include <hdf5.h>
 #include <string>
+#include <vector>
 
 /* ---------------------------------------------------------------- files and datasets */
 
@@ -25,6 +26,8 @@ PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, h
    checks that it holds numbers */
 PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath);
 int            NMFIOGetDims_Private(hid_t dset, hsize_t dims[8]);
+/* numpy's name of a dataset's stored type (uint16, float32, ...), or "other" */
+void           NMFIOTypeName_Private(hid_t dset, char name[], size_t len);
 void           NMFIOCloseAll_Private(hid_t dset, hid_t file);
 
 /* ---------------------------------------------------------------- blocks */
@@ -59,11 +62,35 @@ herr_t NMFIOWriteSmall_Private(hid_t loc, const char *name, int nd, const hsize_
 /* v (dof values per owned pixel of da) as a component-major dataset (dof, ny, nx), or (dof, p)
    for a 1-D da, each rank its own block; *st < 0 when HDF5 failed */
 PetscErrorCode NMFIOWriteComponentMajor_Private(hid_t loc, const char *name, DM da, Vec v, herr_t *st);
+/* reads a component-major dataset (dof, ny, nx) or (dof, p) of loc into v (dof values per owned
+   pixel of da), each rank its own block; *st < 0 when it is missing, of another shape, or HDF5
+   failed (on this rank: agree with NMFIOAllOK_Private) */
+PetscErrorCode NMFIOReadComponentMajor_Private(hid_t loc, const char *name, DM da, Vec v, herr_t *st);
 /* the attributes of a run: n_iter, stop_reason, timings, input and every parameter (espm's names) */
 PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *input, double read_seconds, double write_seconds);
 /* creates path under a temporary name, lets body fill it, and renames it when complete; on any
    error nothing is left at path (nor at the temporary name).  Collective. */
 PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx);
+
+/* ---------------------------------------------------------------- checkpoints (checkpoint_*.cpp) */
+
+#define NMF_CHECKPOINT_FORMAT  "smoothnmf checkpoint"
+#define NMF_CHECKPOINT_VERSION 1
+
+/* a parameter a restart must share with its checkpoint: its values (stored as /parameters/NAME)
+   and how to show it (the attribute "text" of that dataset) */
+struct NMFCheckpointParam {
+  std::string         name, text;
+  std::vector<double> values;
+};
+/* every such parameter of nmf (the hashes of G, masks and ground truth are collective).  Collective. */
+PetscErrorCode NMFCheckpointParams_Private(NMF nmf, std::vector<NMFCheckpointParam> &params);
+/* an order-independent hash of the iteration state: W, H, the losses and the scalars.  Collective. */
+PetscErrorCode NMFCheckpointStateHash_Private(NMF nmf, uint64_t *hash);
+/* the names of the losses columns, joined with commas */
+std::string NMFCheckpointLossNames_Private(NMF nmf);
+void        NMFIOAttrU64_Private(hid_t obj, const char *name, uint64_t v);
+bool        NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v);
 
 /* ---------------------------------------------------------------- axes (hspy_io.cpp) */
 

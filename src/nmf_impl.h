@@ -8,8 +8,20 @@
 #include <smoothnmf.h>
 #include <new>
 #include <stdexcept>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#define NMF_MAX_MONITORS 8
+
+/* what identifies an input map: its shape, stored type and values (sum, sum of squares and an
+   order-independent hash of every value at its global position, the same at any rank count) */
+struct NMFFingerprint {
+  PetscInt n = 0, p = 0, ny = 0, nx = 0;
+  char     dtype[16] = "";
+  double   sum = 0, sumsq = 0;
+  uint64_t hash = 0;
+};
 
 struct _p_NMF {
   MPI_Comm    comm;
@@ -86,6 +98,19 @@ struct _p_NMF {
   PetscInt    shape_ny = 0, shape_nx = 0;                  /* image shape for NMFSetDataMat; 0, 0: none */
   PetscLayout app_rows = nullptr;                          /* row ownership of the application's X Mat */
   Mat         Hmat = nullptr, Wmat = nullptr, GWmat = nullptr; /* the results as Mats, built on request */
+  /* iteration monitors (NMFMonitorSet, monitor.cpp), checkpoints and restarts (checkpoint*.cpp) */
+  PetscInt            nmonitors = 0;
+  NMFMonitorFn        monitor[NMF_MAX_MONITORS]         = {};
+  void               *monitor_ctx[NMF_MAX_MONITORS]     = {};
+  NMFMonitorDestroyFn monitor_destroy[NMF_MAX_MONITORS] = {};
+  PetscBool           interrupt = PETSC_FALSE;               /* NMFInterrupt: stop after this iteration */
+  PetscBool           resumed   = PETSC_FALSE;               /* W, H, n_iter, losses, gammas, eval_* restored */
+  double              eval_before = 0, eval_init = 0;        /* the stopping rules' previous and initial losses */
+  double              fit_seconds_before = 0;                /* iteration time spent before a restart */
+  double              fit_start = 0;                         /* MPI_Wtime() at the start, less fit_seconds_before */
+  std::string         restart_file;                          /* NMFIOSetRestart: read instead of initializing */
+  PetscBool           fingerprint_wanted = PETSC_FALSE;      /* take the input's fingerprint in NMFSetUp */
+  NMFFingerprint      fingerprint;                           /* of the raw X, before preparation */
 };
 
 /* log.cpp: the class id and the log events (NMFInitializePackage registers them) */
@@ -189,6 +214,18 @@ PetscErrorCode NMFRescaleWH_Private(NMF nmf, std::vector<double> &W, Vec H);
 PetscErrorCode NMFSimplexMultiplier_Private(NMF nmf, const double *num, const double *den, double *nu);
 PetscErrorCode NMFSimplexMultiplierQuadratic_Private(NMF nmf, double a, const double *b, const double *c, double *nu);
 PetscErrorCode NMFSimplexMultiplierProjection_Private(NMF nmf, const double *v, double *nu);
+
+/* monitor.cpp: calls the monitors at the end of an iteration; an NMFInterrupt there sets the
+   reason NMF_INTERRUPTED (unless a stopping rule ended the iteration anyway) */
+PetscErrorCode NMFMonitorCall_Private(NMF nmf);
+
+/* fingerprint.cpp: nmf->fingerprint of X as given (call before NMFPrepareData_Private) */
+PetscErrorCode NMFFingerprint_Private(NMF nmf);
+uint64_t       NMFHashMix_Private(uint64_t x);
+uint64_t       NMFHashValue_Private(uint64_t index, double v);
+
+/* checkpoint_read.cpp: W, H and the iteration state from nmf->restart_file, after the checks */
+PetscErrorCode NMFRestoreCheckpoint_Private(NMF nmf);
 
 /* initialize.cpp */
 PetscErrorCode NMFInitialize_Private(NMF nmf);

@@ -65,6 +65,49 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
   PetscFunctionReturn(0);
 }
 
+/* The held values of fixed_H must be finite and, with force_simplex, leave each pixel on the
+   simplex: held values summing to at most 1, exactly 1 when all k are held, and room for the free
+   ones to stay at log_shift or above.  The first bad pixel (global index) is named. */
+static PetscErrorCode CheckFixedH(NMF nmf)
+{
+  const PetscInt     k = nmf->k;
+  const double       tol = 1e-9;
+  const PetscScalar *f;
+  PetscInt64         mine = INT64_MAX, best;
+  double             v[2] = {0, 0}; /* the held sum and number of held values at the bad pixel */
+
+  PetscFunctionBegin;
+  if (!nmf->fixed_H) PetscFunctionReturn(0);
+  PetscCall(VecGetArrayRead(nmf->fixed_H, &f));
+  for (PetscInt q = 0; q < nmf->p_local && mine == INT64_MAX; q++) {
+    double   s = 0;
+    PetscInt held = 0;
+    bool     finite = true;
+    for (PetscInt c = 0; c < k; c++)
+      if (f[q * k + c] >= 0) {
+        s += f[q * k + c];
+        held++;
+        finite = finite && std::isfinite(f[q * k + c]);
+      }
+    const bool bad = !finite || (nmf->force_simplex && (held == k ? PetscAbsReal(s - 1) > tol : s + (k - held) * nmf->log_shift > 1 + tol));
+    if (bad) {
+      PetscInt qg;
+      PetscCall(NMFGlobalPixelIndex_Private(nmf, q, &qg));
+      mine = qg;
+      v[0] = s;
+      v[1] = held;
+    }
+  }
+  PetscCall(VecRestoreArrayRead(nmf->fixed_H, &f));
+  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  if (mine != best) v[0] = v[1] = 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscCheck(best == INT64_MAX || std::isfinite(v[0]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the fixed_H mask holds a non-finite value at pixel %" PetscInt64_FMT ": held values must be finite", best);
+  PetscCheck(best == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the fixed_H mask breaks the simplex at pixel %" PetscInt64_FMT ": its %d held values sum to %.10g, but with force_simplex a pixel's %" PetscInt_FMT " abundances sum to 1 (%s)", best, (int)v[1], v[0], k,
+             (PetscInt)v[1] == k ? "all are held: they must sum to 1" : "held values must leave room for the free ones, each at least log_shift");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFPrepareData_Private(NMF nmf)
 {
   const PetscInt n = nmf->n, pl = nmf->p_local;
@@ -141,6 +184,8 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
   nmf->const_KL = sums[0] - sums[1];
+
+  PetscCall(CheckFixedH(nmf));
 
   /* held values of H below log_shift make the loss's floors active (no fused loss) */
   int below = 0;

@@ -38,8 +38,10 @@ try {
     PetscCallMPI(MPI_Bcast(&seed, 1, MPIU_INT64, 0, nmf->comm));
     nmf->random_state = seed & 0x7fffffff;
   }
+  if (nmf->fingerprint_wanted) PetscCall(NMFFingerprint_Private(nmf)); /* of X as given */
   PetscCall(NMFPrepareData_Private(nmf));
-  PetscCall(NMFInitialize_Private(nmf));
+  if (nmf->restart_file.empty()) PetscCall(NMFInitialize_Private(nmf));
+  else PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
   nmf->setupcalled  = PETSC_TRUE;
   nmf->init_seconds = MPI_Wtime() - t0;
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_INIT));
@@ -184,26 +186,10 @@ static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFSolve(NMF nmf)
-try {
-  NMFLoss             loss;
-  std::vector<double> D, W_new, row;
-
+/* the starting step parameters: given, or espm's defaults */
+static PetscErrorCode InitialSteps(NMF nmf)
+{
   PetscFunctionBegin;
-  PetscCall(NMFSetUp(nmf));
-  PetscCheck(!nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFSolve was already called on this object");
-  const PetscInt n = nmf->n, k = nmf->k;
-  const double   t0 = MPI_Wtime();
-  LossNames(nmf);
-  nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
-
-  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_LOSS));
-  PetscCall(EvaluateIterate(nmf, true, D, &loss));
-  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_LOSS));
-  const double eval_init   = loss.full;
-  double       eval_before = INFINITY;
-  nmf->n_iter              = 0;
-  nmf->reason              = NMF_CONVERGED_ITERATING;
   if (nmf->algo == NMF_ALGO_PROJECTED_GRADIENT) {
     if (nmf->gamma_given.empty()) PetscCall(NMFLipschitzBounds_Private(nmf, &nmf->gamma_H, &nmf->gamma_W));
     else {
@@ -214,6 +200,33 @@ try {
   } else {
     nmf->gamma_H       = nmf->gamma_given.empty() ? 8.0 : nmf->gamma_given[0]; /* sigma_L */
     nmf->gamma_initial = {nmf->gamma_H};
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSolve(NMF nmf)
+try {
+  NMFLoss             loss;
+  std::vector<double> D, W_new, row;
+
+  PetscFunctionBegin;
+  PetscCall(NMFSetUp(nmf));
+  PetscCheck(!nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFSolve was already called on this object");
+  const PetscInt n = nmf->n, k = nmf->k;
+  const double   t0 = nmf->fit_start = MPI_Wtime() - nmf->fit_seconds_before;
+  LossNames(nmf);
+  if (!nmf->resumed) nmf->losses.assign(nmf->loss_names.size(), std::vector<double>());
+
+  /* a restored run resumes here, from "(W, H) evaluated, n_iter done", as the loop below does */
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_LOSS));
+  PetscCall(EvaluateIterate(nmf, true, D, &loss));
+  PetscCall(NMFPhaseEnd_Private(NMF_PHASE_LOSS));
+  nmf->reason = NMF_CONVERGED_ITERATING;
+  if (!nmf->resumed) { /* else the checkpoint gave them */
+    nmf->eval_init   = loss.full;
+    nmf->eval_before = INFINITY;
+    nmf->n_iter      = 0;
+    PetscCall(InitialSteps(nmf));
   }
   while (nmf->reason == NMF_CONVERGED_ITERATING) {
     PetscCall(Iterate(nmf, D, W_new));
@@ -241,13 +254,14 @@ try {
     if (nmf->n_iter >= nmf->max_iter) nmf->reason = NMF_CONVERGED_MAX_ITER;
     else if (!nmf->no_stop_criterion) {
       if (PetscMax(rel_H, rel_W) < nmf->tol) nmf->reason = NMF_CONVERGED_REL_CHANGE_WH;
-      else if (PetscAbsReal((eval_before - eval_after) / eval_init) < nmf->tol) nmf->reason = NMF_CONVERGED_REL_CHANGE_LOSS;
+      else if (PetscAbsReal((nmf->eval_before - eval_after) / nmf->eval_init) < nmf->tol) nmf->reason = NMF_CONVERGED_REL_CHANGE_LOSS;
       else if (PetscIsNanReal(eval_after)) nmf->reason = NMF_DIVERGED_NAN;
-      else if (eval_before - eval_after < 0) nmf->reason = NMF_DIVERGED_NEGATIVE_DECREASE;
+      else if (nmf->eval_before - eval_after < 0) nmf->reason = NMF_DIVERGED_NEGATIVE_DECREASE;
     }
     if (nmf->reason == NMF_CONVERGED_ITERATING && nmf->verbose > 0 && nmf->n_iter % nmf->eval_print == 0)
       PetscCall(PetscPrintf(nmf->comm, "It %" PetscInt_FMT " / %" PetscInt_FMT ": loss %e, %0.3f it/s\n", nmf->n_iter, nmf->max_iter, eval_after, nmf->n_iter / (MPI_Wtime() - t0)));
-    eval_before = eval_after;
+    nmf->eval_before = eval_after;
+    PetscCall(NMFMonitorCall_Private(nmf)); /* checkpoints; may interrupt */
   }
   if (!nmf->force_simplex) {
     PetscCall(NMFRescaleWH_Private(nmf, nmf->W, nmf->H));
@@ -267,3 +281,4 @@ try {
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
+

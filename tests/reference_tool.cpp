@@ -6,6 +6,7 @@
                                              W, H, GW <= 1e-7 (max abs diff / max abs reference)
      reference_tool same A.h5 B.h5 TOL       checks two results agree: n_iter, stop_reason, and
                                              losses, W, H, GW within TOL (relative as above)
+     reference_tool attr FILE.h5 NAME        prints the numeric attribute NAME of / (first value)
    Exit status 0 when the check passes; every failed check is printed. */
 #include <hdf5.h>
 #include <cmath>
@@ -159,6 +160,22 @@ static int Options(const char *casefile)
   return 0;
 }
 
+static int Attr(const char *file, const char *name)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return fprintf(stderr, "cannot open %s\n", file), 2;
+  hid_t r = H5Gopen2(f, "/", H5P_DEFAULT);
+  int   rc = 2;
+  if (H5Aexists(r, name) > 0) {
+    std::vector<double> v = ReadAttrNumbers(r, name);
+    if (!v.empty()) printf("%.17g\n", v[0]), rc = 0;
+  } else fprintf(stderr, "%s has no attribute %s\n", file, name);
+  H5Gclose(r);
+  H5Fclose(f);
+  return rc;
+}
+
 /* Compares result `out` with `ref_prefix` inside `ref` (""/ for a result, "/expected" for a case). */
 static int Compare(const char *reffile, const char *outfile, const std::string &pre, double loss_tol, double mat_tol)
 {
@@ -212,6 +229,7 @@ int main(int argc, char **argv)
   if (argc == 3 && !strcmp(argv[1], "options")) return Options(argv[2]);
   if (argc == 4 && !strcmp(argv[1], "compare")) return Compare(argv[2], argv[3], "/expected", 1e-9, 1e-7);
   if (argc == 5 && !strcmp(argv[1], "same")) return Compare(argv[2], argv[3], "", atof(argv[4]), atof(argv[4]));
-  fprintf(stderr, "usage: reference_tool options CASE | compare CASE OUT | same A B TOL\n");
+  if (argc == 4 && !strcmp(argv[1], "attr")) return Attr(argv[2], argv[3]);
+  fprintf(stderr, "usage: reference_tool options CASE | compare CASE OUT | same A B TOL | attr FILE NAME\n");
   return 2;
 }

@@ -1,16 +1,31 @@
 /* smoothnmf: the MPI program, a thin front end over the NMF object and the HDF5 I/O.
 
-     mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...] [PETSc options]
+     mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-o_overwrite]
+            [-nmf_checkpoint FILE [-nmf_checkpoint_every N] [-nmf_checkpoint_seconds S]] [-nmf_restart FILE]
+            [-nmf_OPTION VALUE ...] [PETSc options]
+
+   Exit status: 0 done, 1 an error every rank found, 2 a failure of one rank (MPI_Abort), 3
+   stopped by SIGTERM/SIGUSR1 after writing a checkpoint (the line printed says how to resume).
 */
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
+#include "cli.h"
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
 static const char help[] = "smoothnmf: regularized NMF (espm's SmoothNMF) of hyperspectral maps, distributed with MPI.\n"
-                           "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...]\n\n";
+                           "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...]\n"
+                           "       [-nmf_checkpoint FILE -nmf_checkpoint_every N -nmf_checkpoint_seconds S] [-nmf_restart FILE] [-o_overwrite]\n"
+                           "SIGTERM or SIGUSR1 (mpiexec forwards SIGUSR1 to every rank) stops the run after the current iteration with a\n"
+                           "checkpoint (-nmf_checkpoint FILE, else OUTPUT.checkpoint.h5) and the exit status 3; -nmf_restart FILE resumes it.\n\n";
+
+#define EXIT_INTERRUPTED 3 /* stopped by a signal, with a checkpoint to resume from */
 
 /* ---------------------------------------------------------------- one-line errors */
 
@@ -24,6 +39,8 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
 
   if (p != PETSC_ERROR_INITIAL) return n;
   if (!text || !text[0] || !strcmp(text, " ")) PetscErrorMessage(n, &text, NULL);
+  const bool  in_malloc = fun && (!strncmp(fun, "PetscMalloc", 11) || !strncmp(fun, "PetscTrMalloc", 13));
+  if (n == PETSC_ERR_MEM || in_malloc) text = "out of memory (an allocation failed)"; /* PETSc's own text names a function */
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   MPI_Comm_size(PETSC_COMM_WORLD, &wsize);
@@ -46,7 +63,13 @@ struct ProgramOptions {
   char      init_W[PETSC_MAX_PATH_LEN] = "", init_H[PETSC_MAX_PATH_LEN] = "", G[PETSC_MAX_PATH_LEN] = "";
   char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
   char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "", transform[PETSC_MAX_PATH_LEN] = "";
+  char      checkpoint[PETSC_MAX_PATH_LEN] = "", restart[PETSC_MAX_PATH_LEN] = "";
+  char      every[64] = "0", seconds[64] = "0";
   PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_hspy = PETSC_FALSE, has_shape = PETSC_FALSE;
+  PetscBool has_checkpoint = PETSC_FALSE, has_restart = PETSC_FALSE, has_every = PETSC_FALSE, has_seconds = PETSC_FALSE;
+  PetscBool overwrite = PETSC_FALSE;
+  PetscInt  checkpoint_every = 0;
+  double    checkpoint_seconds = 0;
 };
 
 static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
@@ -67,7 +90,20 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscCall(PetscOptionsString("-nmf_true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
   PetscCall(PetscOptionsString("-nmf_true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
   PetscCall(PetscOptionsString("-nmf_transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
+  PetscCall(PetscOptionsBool("-o_overwrite", "replace existing outputs (and an existing checkpoint); without it they are refused before computing", "", o->overwrite, &o->overwrite, NULL));
+  PetscCall(PetscOptionsString("-nmf_checkpoint", "checkpoint FILE (HDF5) of the iteration, written atomically; also where SIGTERM/SIGUSR1 write theirs (default OUTPUT.checkpoint.h5)", "", o->checkpoint, o->checkpoint, sizeof(o->checkpoint), &o->has_checkpoint));
+  PetscCall(PetscOptionsString("-nmf_checkpoint_every", "write the checkpoint every N iterations (0: not by count)", "", o->every, o->every, sizeof(o->every), &o->has_every));
+  PetscCall(PetscOptionsString("-nmf_checkpoint_seconds", "write the checkpoint when S seconds passed since the last (0: not by time)", "", o->seconds, o->seconds, sizeof(o->seconds), &o->has_seconds));
+  PetscCall(PetscOptionsString("-nmf_restart", "resume from the checkpoint FILE (same input and parameters; max_iter may grow)", "", o->restart, o->restart, sizeof(o->restart), &o->has_restart));
   PetscOptionsEnd();
+  char     *end;
+  long long every = strtoll(o->every, &end, 10);
+  PetscCheck(end != o->every && !*end && every >= 0 && every <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_every '%s': expected an integer >= 0 (0: not by iterations)", o->every);
+  errno          = 0;
+  double seconds = strtod(o->seconds, &end);
+  PetscCheck(end != o->seconds && !*end && !errno && seconds >= 0 && seconds < 1e300, comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_seconds '%s': expected a number of seconds >= 0 (0: not by time)", o->seconds);
+  o->checkpoint_every   = (PetscInt)every;
+  o->checkpoint_seconds = seconds;
   PetscFunctionReturn(0);
 }
 
@@ -112,22 +148,26 @@ static PetscErrorCode ResolveShape(MPI_Comm comm, const ProgramOptions &o, Petsc
   PetscFunctionReturn(0);
 }
 
-/* The output must be creatable before hours are spent computing it. */
-static PetscErrorCode CheckOutputWritable(MPI_Comm comm, const char path[])
+/* the checkpoint's name: -nmf_checkpoint, else OUTPUT (less .h5) + .checkpoint.h5 */
+static std::string CheckpointPath(const ProgramOptions &o)
 {
-  PetscMPIInt rank;
-  int         ok = 1;
+  if (o.checkpoint[0]) return o.checkpoint;
+  std::string out(o.output);
+  if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0) out.resize(out.size() - 3);
+  return out + ".checkpoint.h5";
+}
 
+static PetscErrorCode CheckCheckpointOptions(MPI_Comm comm, const ProgramOptions &o, const std::string &ckpt)
+{
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    std::string p(path), dir = ".";
-    size_t      slash = p.rfind('/');
-    if (slash != std::string::npos) dir = slash == 0 ? "/" : p.substr(0, slash);
-    ok = access(dir.c_str(), W_OK) == 0;
-  }
-  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "cannot write the output '%s': its directory does not exist or is not writable", path);
+  PetscCheck(!o.has_checkpoint || o.checkpoint[0], comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint needs a file name (see -help)");
+  PetscCheck(!o.has_restart || o.restart[0], comm, PETSC_ERR_ARG_WRONG, "-nmf_restart needs a checkpoint file name (see -help)");
+  PetscCheck(o.checkpoint[0] || (!o.has_every && !o.has_seconds), comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_every and -nmf_checkpoint_seconds need -nmf_checkpoint FILE");
+  PetscCheck(ckpt != o.output && (!o.has_hspy || ckpt != o.hspy), comm, PETSC_ERR_ARG_WRONG, "the checkpoint '%s' and an output have the same name: give two different names", ckpt.c_str());
+  PetscCheck(!o.has_restart || (strcmp(o.restart, o.output) && (!o.has_hspy || strcmp(o.restart, o.hspy))), comm, PETSC_ERR_ARG_WRONG, "-nmf_restart '%s' names an output of this run: give the checkpoint file", o.restart);
+  const bool        resuming_it = o.has_restart && ckpt == o.restart; /* continuing a checkpoint replaces it */
+  const std::string hint        = "it holds an earlier run's state: resume it with -nmf_restart " + ckpt + ", or give -o_overwrite to start afresh";
+  PetscCall(CLICheckOutputPath(comm, "checkpoint", ckpt.c_str(), (PetscBool)(o.overwrite || resuming_it), hint.c_str()));
   PetscFunctionReturn(0);
 }
 
@@ -208,7 +248,10 @@ static PetscErrorCode LoadTruth(NMF nmf, MPI_Comm comm, const char specD[], cons
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Run(MPI_Comm comm)
+static int    saved_argc; /* for the resume command */
+static char **saved_argv;
+
+static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
 {
   ProgramOptions o;
   PetscBool      help;
@@ -218,6 +261,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscInt       ny, nx, n, k;
 
   PetscFunctionBegin;
+  *interrupted  = PETSC_FALSE;
   options_phase = 1;
   PetscCall(ReadProgramOptions(comm, &o));
   PetscCall(NMFCreate(comm, &nmf));
@@ -237,13 +281,18 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(ParseLayout(comm, o.layout, &layout));
   PetscCheck(!o.true_D[0] == !o.true_H[0], comm, PETSC_ERR_ARG_WRONG, "a ground truth needs both -nmf_true_D and -nmf_true_H");
   PetscCheck(!o.transform[0] || (!o.init_W[0] && !o.fixed_W[0]), comm, PETSC_ERR_ARG_INCOMP, "-nmf_transform takes W from its result file: drop -nmf_init_W / -nmf_fixed_W");
-  PetscCall(CheckOutputWritable(comm, o.output));
-  if (o.has_hspy) PetscCall(CheckOutputWritable(comm, o.hspy));
+  PetscCall(CLICheckOutputPath(comm, "output", o.output, o.overwrite, "give -o_overwrite to replace it"));
+  if (o.has_hspy) PetscCall(CLICheckOutputPath(comm, "output", o.hspy, o.overwrite, "give -o_overwrite to replace it"));
+  const std::string ckpt = CheckpointPath(o);
+  PetscCall(CheckCheckpointOptions(comm, o, ckpt));
 
   /* the map, each rank reading its own block */
   double     t0 = MPI_Wtime();
   NMFMapInfo info;
   PetscCall(NMFIOGetMapInfo(comm, o.input, layout, &info));
+  if (o.has_restart) PetscCall(NMFIOSetRestart(nmf, o.restart, &info)); /* the checkpoint is checked before the map is read */
+  PetscCall(NMFIOSetCheckpoint(nmf, ckpt.c_str(), o.checkpoint_every, o.checkpoint_seconds, &CLIStopSignal, &info));
+  PetscCall(CLISetTestFault(nmf));
   PetscCall(ResolveShape(comm, o, info.ndims, info.dims, &ny, &nx, &n));
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
@@ -294,8 +343,18 @@ static PetscErrorCode Run(MPI_Comm comm)
   }
 
   PetscCall(NMFSolve(nmf));
-  PetscCall(NMFIOWriteResultWithAxes(nmf, o.output, &info, read_seconds));
-  if (o.has_hspy) {
+  NMFConvergedReason reason;
+  PetscCall(NMFGetConvergedReason(nmf, &reason));
+  if (reason == NMF_INTERRUPTED) { /* a checkpoint, no output: say how to resume */
+    int      sig;
+    PetscInt it;
+    PetscCall(NMFIOGetCheckpointStatus(nmf, &sig, &it));
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCall(PetscFPrintf(comm, PETSC_STDERR, "smoothnmf: stopped by signal %d (%s) after iteration %" PetscInt_FMT "; checkpoint written to %s; resume with: %s\n", sig, CLISignalName(sig), it, ckpt.c_str(), CLIResumeCommand(saved_argc, saved_argv, size, ckpt).c_str()));
+    *interrupted = PETSC_TRUE;
+  } else PetscCall(NMFIOWriteResultWithAxes(nmf, o.output, &info, read_seconds));
+  if (o.has_hspy && !*interrupted) {
     PetscErrorCode ierr = NMFIOWriteHspy(nmf, o.hspy, &info, read_seconds);
     if (ierr) RemoveOutput(comm, o.output); /* all outputs or none */
     PetscCall(ierr);
@@ -306,17 +365,44 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* A failure on one rank alone (out of memory, a C++ exception): that rank says so in one line and
+   ends the job, so that no other rank is left waiting in a collective. */
+static void AbortAlone(const char *what)
+{
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  fprintf(stderr, "smoothnmf: error (rank %d): %s\n", rank, what);
+  fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 2);
+}
+
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
+  PetscBool      interrupted = PETSC_FALSE;
 
+  /* PETSc's signal handlers would print tracebacks and, popped in PetscFinalize, reset SIGTERM to
+     its default: this program handles SIGTERM and SIGUSR1 itself (stop_signals.cpp) */
+  if (PetscOptionsSetValue(NULL, "-no_signal_handler", NULL)) return 1;
   ierr = PetscInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;
+  saved_argc = argc;
+  saved_argv = argv;
   PetscPushErrorHandler(OneLineErrorHandler, NULL);
-  ierr = Run(PETSC_COMM_WORLD);
+  CLIInstallStopSignals(); /* a flag, read at the end of each iteration */
+  try {
+    ierr = Run(PETSC_COMM_WORLD, &interrupted);
+  } catch (const std::bad_alloc &) {
+    AbortAlone("out of memory (an allocation failed); stopping every rank");
+  } catch (const std::exception &e) {
+    AbortAlone((std::string("internal error: ") + e.what() + "; stopping every rank").c_str());
+  }
   if (ierr && local_error) MPI_Abort(PETSC_COMM_WORLD, 2); /* other ranks may be blocked in a collective */
+  /* done: a SIGTERM now (mpiexec ends the job once one rank exits non-zero) must not turn this
+     rank's status into a death by signal while it finalizes */
+  CLIIgnoreStopSignals();
   PetscPopErrorHandler();
   PetscOptionsSetValue(NULL, "-options_left", "0");
   PetscFinalize();
-  return ierr ? 1 : 0;
+  return ierr ? 1 : interrupted ? EXIT_INTERRUPTED : 0;
 }

@@ -1,6 +1,10 @@
 /* Writes the bad input files of the bad-input test matrix into a directory.
 
      make_bad_inputs DIR
+     make_bad_inputs --checkpoints DIR   from DIR/ckpt.h5 (a checkpoint smoothnmf wrote), damaged
+                                         copies: ckpt_truncated.h5 (the first half),
+                                         ckpt_damaged.h5 (bytes of /H overwritten),
+                                         ckpt_v99.h5 (format_version 99)
 
    The map is small, (ny, nx, n) = (6, 5, 8), float64 and strictly positive, so every
    failure is the one a file was made for. Serial HDF5 calls (the library is the parallel
@@ -74,9 +78,95 @@ static void WriteMapFile(const std::string &path, const std::vector<double> &x)
   Close(f, path);
 }
 
+static std::vector<char> ReadBytes(const std::string &path)
+{
+  FILE *in = fopen(path.c_str(), "rb");
+  if (!in) Die("cannot read " + path);
+  std::vector<char> bytes;
+  char              buf[65536];
+  size_t            got;
+  while ((got = fread(buf, 1, sizeof buf, in)) > 0) bytes.insert(bytes.end(), buf, buf + got);
+  fclose(in);
+  return bytes;
+}
+
+static void WriteBytes(const std::string &path, const std::vector<char> &bytes, size_t len)
+{
+  FILE *out = fopen(path.c_str(), "wb");
+  if (!out || fwrite(bytes.data(), 1, len, out) != len) Die("cannot write " + path);
+  fclose(out);
+}
+
+/* the file offset and size of a contiguous dataset */
+static void DatasetBytes(const std::string &path, const char *name, haddr_t *offset, hsize_t *size)
+{
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = f < 0 ? -1 : H5Dopen2(f, name, H5P_DEFAULT);
+  if (d < 0) Die("cannot open " + path + ":" + name);
+  *offset = H5Dget_offset(d);
+  *size   = H5Dget_storage_size(d);
+  H5Dclose(d);
+  H5Fclose(f);
+  if (*offset == HADDR_UNDEF || *size == 0) Die(path + ":" + name + " is not contiguous");
+}
+
+/* damaged copies of a checkpoint */
+static int Checkpoints(const std::string &dir)
+{
+  const std::string ck    = dir + "ckpt.h5";
+  std::vector<char> bytes = ReadBytes(ck);
+  WriteBytes(dir + "ckpt_truncated.h5", bytes, bytes.size() / 2);
+  haddr_t off;
+  hsize_t size;
+  DatasetBytes(ck, "/H", &off, &size);
+  for (hsize_t b = size / 3; b < size / 3 + 24 && off + b < bytes.size(); b++) bytes[off + b] ^= 0x5a; /* three values of H */
+  WriteBytes(dir + "ckpt_damaged.h5", bytes, bytes.size());
+  const std::string v99  = dir + "ckpt_v99.h5";
+  std::vector<char> orig = ReadBytes(ck);
+  WriteBytes(v99, orig, orig.size());
+  hid_t     f = H5Fopen(v99.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  hid_t     a = f < 0 ? -1 : H5Aopen_by_name(f, "/", "format_version", H5P_DEFAULT, H5P_DEFAULT);
+  long long v = 99;
+  if (a < 0 || H5Awrite(a, H5T_NATIVE_LLONG, &v) < 0) Die("cannot change the format_version of " + v99);
+  H5Aclose(a);
+  Close(f, v99);
+  return 0;
+}
+
+/* a chunked, gzip-compressed map whose last row of pixels (owned by the last rank at 3 ranks)
+   is one chunk, overwritten with garbage: only that rank's read fails */
+static void BadChunkMap(const std::string &path)
+{
+  hid_t   f = Create(path);
+  hsize_t dims[3] = {NY, NX, N}, chunk[3] = {1, NX, N};
+  hid_t   space = H5Screate_simple(3, dims, NULL);
+  hid_t   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(dcpl, 3, chunk);
+  H5Pset_deflate(dcpl, 4);
+  hid_t               d = H5Dcreate2(f, "/X", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  std::vector<double> x = Positive((size_t)P * N, 2.0);
+  if (d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.data()) < 0) Die("cannot write " + path);
+  H5Dclose(d);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  Close(f, path);
+  f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  d = H5Dopen2(f, "/X", H5P_DEFAULT);
+  hsize_t  coord[3] = {NY - 1, 0, 0}, size;
+  haddr_t  off;
+  unsigned mask;
+  if (H5Dget_chunk_info_by_coord(d, coord, &mask, &off, &size) < 0) Die("no chunk info in " + path);
+  H5Dclose(d);
+  H5Fclose(f);
+  std::vector<char> bytes = ReadBytes(path);
+  for (hsize_t b = 0; b < size; b++) bytes[off + b] = 0x5a;
+  WriteBytes(path, bytes, bytes.size());
+}
+
 int main(int argc, char **argv)
 {
-  if (argc != 2) Die("usage: make_bad_inputs DIR");
+  if (argc == 3 && std::string(argv[1]) == "--checkpoints") return Checkpoints(std::string(argv[2]) + "/");
+  if (argc != 2) Die("usage: make_bad_inputs DIR | make_bad_inputs --checkpoints DIR");
   if (mkdir(argv[1], 0755) != 0 && errno != EEXIST) Die(std::string("cannot create the directory ") + argv[1]);
   const std::string dir = std::string(argv[1]) + "/";
 
@@ -120,6 +210,22 @@ int main(int argc, char **argv)
       Write(f, "/G_inf", {N, M}, g);
     }
     Write(f, "/X0", {0, N}, {}); /* no pixels */
+    Write(f, "/X0c", {NY, NX, 0}, {}); /* no channels */
+    {
+      std::vector<double> g = Positive((size_t)N * M);
+      g[2 * M + 3] = std::numeric_limits<double>::quiet_NaN();
+      Write(f, "/G_nan", {N, M}, g);
+    }
+    { /* fixed_H masks (k, ny, nx), -1 free: held values that break the simplex at pixel 17 */
+      std::vector<double> over((size_t)K * P, -1.0), all((size_t)K * P, -1.0), inf((size_t)K * P, -1.0);
+      over[0 * P + 17] = 0.8, over[1 * P + 17] = 0.5;                     /* both held, sum 1.3 */
+      all[0 * P + 23] = 0.3, all[1 * P + 23] = 0.2;                       /* both held, sum 0.5 */
+      over[0 * P + 3] = 0.4;                                              /* one held, fine */
+      inf[1 * P + 11] = std::numeric_limits<double>::infinity();          /* held at infinity */
+      Write(f, "/mask_H_over_one", {K, NY, NX}, over);
+      Write(f, "/mask_H_all_held", {K, NY, NX}, all);
+      Write(f, "/mask_H_inf", {K, NY, NX}, inf);
+    }
     Write(f, "/mask_W_bad", {N, K + 1}, std::vector<double>((size_t)N * (K + 1), -1.0)); /* k + 1 columns */
     Write(f, "/mask_H_bad", {K, NY, NX - 1}, std::vector<double>((size_t)K * NY * (NX - 1), -1.0));
     { /* a string-typed dataset */
@@ -143,6 +249,12 @@ int main(int argc, char **argv)
   WriteMapFile(dir + "negative.h5", MapWith(NY - 1, NX - 1, N - 1, -1.5));
   WriteMapFile(dir + "nan.h5", MapWith(NY / 2, NX / 2, N / 2, std::numeric_limits<double>::quiet_NaN()));
   WriteMapFile(dir + "inf.h5", MapWith(NY - 2, 1, 0, std::numeric_limits<double>::infinity()));
+
+  /* a map of the same shape with other values (a checkpoint of good.h5 does not fit it) */
+  WriteMapFile(dir + "good_other.h5", Positive((size_t)P * N, 2.5));
+  /* an existing file where an output is asked for */
+  WriteMapFile(dir + "existing_output.h5", Positive((size_t)P * N, 2.0));
+  BadChunkMap(dir + "bad_chunk.h5");
 
   /* two signals under /Experiments (a HyperSpy file with two signals), no :DATASET */
   {
