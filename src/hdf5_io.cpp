@@ -76,6 +76,24 @@ static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid
   PetscFunctionReturn(0);
 }
 
+/* The rank's pixels of the map's dataset as a file selection, after checking that the dataset
+   fits the layout it was distributed for (file and dataset closed on failure). */
+static PetscErrorCode SelectRankPixels(MPI_Comm comm, const char spec[], NMFLayout layout, const NMFIOBlock &b, hid_t file, hid_t dset, const std::string &dpath, hsize_t d[8], hid_t *fspace)
+{
+  PetscFunctionBegin;
+  const int  nd = NMFIOGetDims_Private(dset, d);
+  const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
+  bool       fits;
+  if (cf) fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
+  else fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
+  if (!fits) NMFIOCloseAll_Private(dset, file);
+  PetscCheck(fits, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s, %s) does not match the layout it was distributed for (%" PetscInt_FMT " pixels x %" PetscInt_FMT " channels)", spec, dpath.c_str(), NMFLayouts[layout], b.M * b.N, b.dof);
+  *fspace = H5Dget_space(dset);
+  if (cf) SelectPixelsChannelsFirst(*fspace, d, b);
+  else NMFIOSelectPixels_Private(*fspace, nd, d, b);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
 try {
   hid_t        file, dset;
@@ -90,16 +108,9 @@ try {
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
-  const int  nd = NMFIOGetDims_Private(dset, d);
-  const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
-  bool       fits;
-  if (cf) fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
-  else fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
-  if (!fits) NMFIOCloseAll_Private(dset, file);
-  PetscCheck(fits, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s, %s) does not match the layout it was distributed for (%" PetscInt_FMT " pixels x %" PetscInt_FMT " channels)", spec, dpath.c_str(), NMFLayouts[layout], b.M * b.N, b.dof);
-  hid_t fspace = H5Dget_space(dset);
-  if (cf) SelectPixelsChannelsFirst(fspace, d, b);
-  else NMFIOSelectPixels_Private(fspace, nd, d, b);
+  const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
+  hid_t      fspace = -1;
+  PetscCall(SelectRankPixels(comm, spec, layout, b, file, dset, dpath, d, &fspace));
   const PetscInt pl     = b.xm * b.ym;
   hsize_t        nloc   = (hsize_t)pl * b.dof;
   hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
@@ -174,16 +185,9 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
-  const int  nd = NMFIOGetDims_Private(dset, d);
-  const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
-  bool       fits;
-  if (cf) fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
-  else fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
-  if (!fits) NMFIOCloseAll_Private(dset, file);
-  PetscCheck(fits, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s, %s) does not match the layout it was distributed for (%" PetscInt_FMT " pixels x %" PetscInt_FMT " channels)", spec, dpath.c_str(), NMFLayouts[layout], b.M * b.N, b.dof);
-  hid_t fspace = H5Dget_space(dset);
-  if (cf) SelectPixelsChannelsFirst(fspace, d, b);
-  else NMFIOSelectPixels_Private(fspace, nd, d, b);
+  const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
+  hid_t      fspace = -1;
+  PetscCall(SelectRankPixels(comm, spec, layout, b, file, dset, dpath, d, &fspace));
   const PetscInt pl = b.xm * b.ym;
   hsize_t        nloc = (hsize_t)pl * b.dof;
   hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
