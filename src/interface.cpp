@@ -739,6 +739,7 @@ try {
   if (nmf->has_shape) snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
   else snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
+  if (nmf->X || nmf->Xc) PetscCall(PetscViewerASCIIPrintf(viewer, "X in memory: %s\n", NMFDataTypes[nmf->xtype]));
   snprintf(line, sizeof line, "G: %s; n_components %d, algo %s, loss %s", nmf->G.empty() ? "identity (implicit)" : "given", (int)nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL");
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   snprintf(line, sizeof line, "lambda_L %g, gamma %s, mu %s, epsilon_reg %g, force_simplex %s, dicotomy_tol %g", nmf->lambda_L, gam.c_str(), mu.c_str(), nmf->epsilon_reg, nmf->force_simplex ? "true" : "false", nmf->dicotomy_tol);
