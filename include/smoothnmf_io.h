@@ -146,6 +146,29 @@ PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char 
 PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array);
 
 /*@
+   NMFIOReadMapAs - Reads the rank's own pixels of a map in the in-memory type that -nmf_data_type
+   asks for: a vector for float64, else a compact array (NMFIOChooseDataType(),
+   NMFIOReadMapLayout(), NMFIOReadMapCompact()).
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator of da
+.  spec    - "FILE[:DATASET]"
+.  layout  - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+.  da      - the data DMDA (from NMFCreateDataDM)
+-  request - "native", "float32" or "float64"
+
+   Output Parameters:
++  type  - the type the map was read into
+.  X     - for NMF_DATA_FLOAT64: a new global vector of da, filled (NMFSetData takes it); else NULL
+-  array - for the other types: the rank's pixels, pixel-major (NMFSetDataCompact takes it); else NULL
+
+   Level: intermediate
+@*/
+PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, Vec *X, void **array);
+
+/*@
    NMFIOGetMapShape - Gets the shape of a pixel-major input map.
 
    Collective

@@ -42,19 +42,12 @@ static void SelectPixelsChannelsFirst(hid_t space, const hsize_t dims[], const N
   }
 }
 
-/* Reads the selection into buf (room for nloc doubles) and converts it to double.  Parallel
-   HDF5 1.10 does collective transfers, also of chunked, compressed datasets, only without type
-   conversion: the values are read in the file's own (native) type and converted in place
-   afterwards.  Where HDF5 refuses the collective read on any rank, every rank reads its block
-   again with independent transfer. */
-static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, double *buf, bool *ok)
+/* Reads the selection into buf in the memory type mtype: collectively, and where HDF5 refuses the
+   collective read on any rank, every rank reads its block again with independent transfer. */
+static PetscErrorCode ReadSelectionAs(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hid_t mtype, void *buf, bool *ok)
 {
   PetscFunctionBegin;
-  hid_t      ftype  = H5Dget_type(dset);
-  hid_t      ntype  = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
-  const bool direct = ntype < 0 || H5Tget_size(ntype) > sizeof(double) || H5Tequal(ntype, H5T_NATIVE_DOUBLE) > 0;
-  const hid_t mtype = direct ? H5T_NATIVE_DOUBLE : ntype;
-  hid_t       dxpl  = H5Pcreate(H5P_DATASET_XFER);
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
   herr_t st = H5Dread(dset, mtype, mspace, fspace, dxpl, buf);
   PetscCall(NMFIOAllOK_Private(comm, st >= 0, ok));
@@ -69,6 +62,20 @@ static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid
   H5Pget_mpio_no_collective_cause(dxpl, &lcause, &gcause);
   PetscCall(PetscInfo(NULL, "map read with %s transfer (HDF5 no-collective causes 0x%x, global 0x%x)\n", mode == H5D_MPIO_NO_COLLECTIVE ? "independent" : "collective", (unsigned)lcause, (unsigned)gcause));
   H5Pclose(dxpl);
+  PetscFunctionReturn(0);
+}
+
+/* Reads the selection into buf (room for nloc doubles) and converts it to double.  Parallel
+   HDF5 1.10 does collective transfers, also of chunked, compressed datasets, only without type
+   conversion: the values are read in the file's own (native) type and converted in place
+   afterwards. */
+static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, double *buf, bool *ok)
+{
+  PetscFunctionBegin;
+  hid_t      ftype  = H5Dget_type(dset);
+  hid_t      ntype  = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+  const bool direct = ntype < 0 || H5Tget_size(ntype) > sizeof(double) || H5Tequal(ntype, H5T_NATIVE_DOUBLE) > 0;
+  PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, direct ? H5T_NATIVE_DOUBLE : ntype, buf, ok));
   if (*ok && !direct) *ok = H5Tconvert(ntype, H5T_NATIVE_DOUBLE, nloc, buf, NULL, H5P_DEFAULT) >= 0; /* in place: buf has room for the doubles */
   PetscCall(NMFIOAllOK_Private(comm, *ok, ok));
   if (ntype >= 0) H5Tclose(ntype);
@@ -94,18 +101,19 @@ static PetscErrorCode SelectRankPixels(MPI_Comm comm, const char spec[], NMFLayo
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
-try {
-  hid_t        file, dset;
-  std::string  dpath;
-  hsize_t      d[8];
-  NMFIOBlock   b;
-  PetscScalar *x;
-  bool         ok;
+/* Reads the rank's block of the map into dst, pixel-major (a channels_first dataset is read into a
+   buffer and transposed in memory): read(dset, mspace, fspace, nloc, buf, &ok) reads the selection
+   of nloc values into buf, in values of sz bytes. */
+template <typename ReadFn>
+static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, size_t sz, char *dst, ReadFn read)
+{
+  hid_t       file, dset;
+  std::string dpath;
+  hsize_t     d[8];
+  NMFIOBlock  b;
+  bool        ok;
 
   PetscFunctionBegin;
-  PetscCall(NMFInitializePackage());
-  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
@@ -114,39 +122,35 @@ try {
   const PetscInt pl     = b.xm * b.ym;
   hsize_t        nloc   = (hsize_t)pl * b.dof;
   hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
-  PetscCall(VecGetArray(X, &x));
   if (cf) {
-    std::vector<double> buf(nloc); /* channel-major: buf[i pl + q] */
-    PetscCall(ReadSelection(comm, dset, mspace, fspace, nloc, buf.data(), &ok));
-    for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt i = 0; i < b.dof; i++) x[q * b.dof + i] = buf[i * pl + q];
-  } else PetscCall(ReadSelection(comm, dset, mspace, fspace, nloc, x, &ok));
-  PetscCall(VecRestoreArray(X, &x));
+    std::vector<char> buf(nloc * sz); /* channel-major: value i pl + q */
+    PetscCall(read(dset, mspace, fspace, nloc, buf.data(), &ok));
+    if (ok)
+      for (PetscInt q = 0; q < pl; q++)
+        for (PetscInt i = 0; i < b.dof; i++) memcpy(dst + ((size_t)q * b.dof + i) * sz, buf.data() + ((size_t)i * pl + q) * sz, sz);
+  } else PetscCall(read(dset, mspace, fspace, nloc, dst, &ok));
   H5Sclose(mspace);
   H5Sclose(fspace);
   NMFIOCloseAll_Private(dset, file);
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
+try {
+  PetscScalar *x;
+
+  PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
+  PetscCall(VecGetArray(X, &x));
+  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, sizeof(double), (char *)x, [&](hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, char *buf, bool *ok) { return ReadSelection(comm, dset, mspace, fspace, nloc, (double *)buf, ok); });
+  PetscCall(VecRestoreArray(X, &x));
+  PetscCall(ierr);
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_READ));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
-
-/* a selection read in the memory type mtype, collective where HDF5 allows it, else independent */
-static PetscErrorCode ReadSelectionAs(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hid_t mtype, void *buf, bool *ok)
-{
-  PetscFunctionBegin;
-  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-  herr_t st = H5Dread(dset, mtype, mspace, fspace, dxpl, buf);
-  PetscCall(NMFIOAllOK_Private(comm, st >= 0, ok));
-  if (!*ok) {
-    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_INDEPENDENT);
-    st = H5Dread(dset, mtype, mspace, fspace, dxpl, buf);
-    PetscCall(NMFIOAllOK_Private(comm, st >= 0, ok));
-  }
-  H5Pclose(dxpl);
-  PetscFunctionReturn(0);
-}
 
 PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char request[], NMFDataType *type)
 {
@@ -172,41 +176,37 @@ PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char 
 }
 
 PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array)
-{
-  hid_t       file, dset;
-  std::string dpath;
-  hsize_t     d[8];
-  NMFIOBlock  b;
-  bool        ok;
+try {
+  NMFIOBlock   b;
+  char        *buf;
   const hid_t  mtypes[] = {H5T_NATIVE_DOUBLE, H5T_NATIVE_FLOAT, H5T_NATIVE_UINT16, H5T_NATIVE_UINT8};
   const size_t sizes[]  = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
 
   PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
-  PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
-  const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
-  hid_t      fspace = -1;
-  PetscCall(SelectRankPixels(comm, spec, layout, b, file, dset, dpath, d, &fspace));
-  const PetscInt pl = b.xm * b.ym;
-  hsize_t        nloc = (hsize_t)pl * b.dof;
-  hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
-  const size_t   sz = sizes[type];
-  char          *buf;
-  PetscCall(PetscMalloc(PetscMax(nloc * sz, 1), &buf));
-  PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, mtypes[type], buf, &ok));
-  if (ok && cf) { /* channel-major buf[i pl + q] -> pixel-major */
-    std::vector<char> tmp(buf, buf + nloc * sz);
-    for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt i = 0; i < b.dof; i++) memcpy(buf + ((size_t)q * b.dof + i) * sz, tmp.data() + ((size_t)i * pl + q) * sz, sz);
-  }
-  H5Sclose(mspace);
-  H5Sclose(fspace);
-  NMFIOCloseAll_Private(dset, file);
-  if (!ok) PetscCall(PetscFree(buf));
-  PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
+  PetscCall(PetscMalloc(PetscMax((size_t)b.xm * b.ym * b.dof * sizes[type], 1), &buf));
+  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, sizes[type], buf, [&](hid_t dset, hid_t mspace, hid_t fspace, hsize_t, char *to, bool *ok) { return ReadSelectionAs(comm, dset, mspace, fspace, mtypes[type], to, ok); });
+  if (ierr) PetscCall(PetscFree(buf));
+  PetscCall(ierr);
   *array = buf;
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_READ));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, Vec *X, void **array)
+{
+  PetscFunctionBegin;
+  *X     = NULL;
+  *array = NULL;
+  PetscCall(NMFIOChooseDataType(comm, spec, request, type));
+  if (*type == NMF_DATA_FLOAT64) {
+    PetscCall(DMCreateGlobalVector(da, X));
+    PetscCall(PetscObjectSetName((PetscObject)*X, spec));
+    PetscCall(NMFIOReadMapLayout(comm, spec, layout, da, *X));
+  } else PetscCall(NMFIOReadMapCompact(comm, spec, layout, da, *type, array));
   PetscFunctionReturn(0);
 }
 

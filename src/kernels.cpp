@@ -327,11 +327,31 @@ void NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss)
   loss->raw          = data + sums[2] + lapl;
 }
 
+/* The end of a loss evaluation: the regularization sums of H (Laplacian and log terms) into
+   sums[2..3], the global sums, the loss terms.  sums[0..1] hold the rank's data-term sums. */
+static PetscErrorCode FinishLoss(NMF nmf, Vec Hvec, double sums[4], NMFLoss *loss)
+{
+  std::vector<double> HL;
+  const PetscScalar  *H;
+
+  PetscFunctionBegin;
+  if (nmf->lambda_L != 0) {
+    HL.resize(nmf->p_local * nmf->k);
+    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
+  }
+  PetscCall(VecGetArrayRead(Hvec, &H));
+  NMFRegularizationSums_Private(nmf, H, HL.empty() ? nullptr : HL.data(), sums + 2);
+  PetscCall(VecRestoreArrayRead(Hvec, &H));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  NMFLossFromSums_Private(nmf, sums, loss);
+  PetscFunctionReturn(0);
+}
+
 /* The losses of any (W, H) (algorithm notes, section 5): Y = max(G W, eps) max(H, eps) for KL. */
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss *loss)
 {
   const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
-  std::vector<double> D(n * k), Dt, Hf(pl * k), HL;
+  std::vector<double> D(n * k), Dt, Hf(pl * k);
   const PetscScalar  *H;
   double              sums[4] = {0, 0, 0, 0};
   NMFPassA            a;
@@ -345,15 +365,7 @@ PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss *loss
   NMFPassASetup_Private(nmf, D.data(), Hf.data(), Dt, &a);
   PetscCall(NMFPassA_Private(nmf, a, nullptr, sums));
   PetscCall(VecRestoreArrayRead(Hvec, &H));
-  if (nmf->lambda_L != 0) {
-    HL.resize(pl * k);
-    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
-  }
-  PetscCall(VecGetArrayRead(Hvec, &H));
-  NMFRegularizationSums_Private(nmf, H, HL.empty() ? nullptr : HL.data(), sums + 2);
-  PetscCall(VecRestoreArrayRead(Hvec, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  NMFLossFromSums_Private(nmf, sums, loss);
+  PetscCall(FinishLoss(nmf, Hvec, sums, loss));
   PetscFunctionReturn(0);
 }
 
@@ -362,7 +374,7 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
 {
   const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
   const double        eps = nmf->log_shift;
-  std::vector<double> D(n * k), hf(k), HL;
+  std::vector<double> D(n * k), hf(k);
   const PetscScalar  *H, *TH;
   double              sums[4] = {0, 0, 0, 0};
   const double       *TD = nmf->true_D.data();
@@ -390,15 +402,7 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
   }
   PetscCall(VecRestoreArrayRead(nmf->true_H, &TH));
   PetscCall(VecRestoreArrayRead(Hvec, &H));
-  if (nmf->lambda_L != 0) {
-    HL.resize(pl * k);
-    PetscCall(NMFApplyLaplacian_Private(nmf, Hvec, HL.data()));
-  }
-  PetscCall(VecGetArrayRead(Hvec, &H));
-  NMFRegularizationSums_Private(nmf, H, HL.empty() ? nullptr : HL.data(), sums + 2);
-  PetscCall(VecRestoreArrayRead(Hvec, &H));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  NMFLossFromSums_Private(nmf, sums, loss);
+  PetscCall(FinishLoss(nmf, Hvec, sums, loss));
   PetscFunctionReturn(0);
 }
 

@@ -211,12 +211,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
   NMFDataType dtype;
-  PetscCall(NMFIOChooseDataType(comm, o.input, o.data_type, &dtype));
-  if (dtype == NMF_DATA_FLOAT64) {
-    PetscCall(DMCreateGlobalVector(da, &X));
-    PetscCall(PetscObjectSetName((PetscObject)X, o.input));
-    PetscCall(NMFIOReadMapLayout(comm, o.input, NMF_LAYOUT_PIXELS_FIRST, da, X));
-  } else PetscCall(NMFIOReadMapCompact(comm, o.input, NMF_LAYOUT_PIXELS_FIRST, da, dtype, &Xc));
+  PetscCall(NMFIOReadMapAs(comm, o.input, NMF_LAYOUT_PIXELS_FIRST, da, o.data_type, &dtype, &X, &Xc));
   st[S_READ] = MPI_Wtime() - t0;
   PetscInt xm, ym;
   PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));

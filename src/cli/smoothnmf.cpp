@@ -297,17 +297,10 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
   NMFDataType dtype;
-  PetscCall(NMFIOChooseDataType(comm, o.input, o.data_type, &dtype));
-  if (dtype == NMF_DATA_FLOAT64) {
-    PetscCall(DMCreateGlobalVector(da, &X));
-    PetscCall(PetscObjectSetName((PetscObject)X, o.input));
-    PetscCall(NMFIOReadMapLayout(comm, o.input, layout, da, X));
-    PetscCall(NMFSetData(nmf, da, X));
-  } else { /* kept in its compact type, converted inside the passes over X */
-    void *array;
-    PetscCall(NMFIOReadMapCompact(comm, o.input, layout, da, dtype, &array));
-    PetscCall(NMFSetDataCompact(nmf, da, dtype, array));
-  }
+  void       *array;
+  PetscCall(NMFIOReadMapAs(comm, o.input, layout, da, o.data_type, &dtype, &X, &array));
+  if (X) PetscCall(NMFSetData(nmf, da, X));
+  else PetscCall(NMFSetDataCompact(nmf, da, dtype, array)); /* kept in its compact type, converted inside the passes over X */
   const double read_seconds = MPI_Wtime() - t0;
   PetscCall(NMFGetNComponents(nmf, &k));
 
