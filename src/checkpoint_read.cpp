@@ -4,8 +4,6 @@
    the iteration state, and checks the state's hash.  Every check gives one line naming the file
    and what differs; every rank reaches the same verdict. */
 #include "io_impl.h"
-#include <sys/stat.h>
-#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,32 +11,11 @@
 /* opens a checkpoint read-only, collectively, with one clear error per kind of bad file */
 static PetscErrorCode OpenCheckpoint(MPI_Comm comm, const char path[], hid_t *file)
 {
-  PetscMPIInt rank;
-  int         state = 0; /* 0 ok, 1 missing, 2 directory, 3 unreadable, 4 not HDF5 */
+  const NMFIOOpenErrors e = {"cannot restart from", "no such checkpoint file", "it is a directory, expected a checkpoint file", "it is not an HDF5 file, so not a smoothnmf checkpoint (is it truncated?)",
+                             "the checkpoint is truncated or damaged (HDF5 cannot open it); restart from an older checkpoint or from the start"};
 
   PetscFunctionBegin;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    struct stat st;
-    if (stat(path, &st) != 0) state = 1;
-    else if (S_ISDIR(st.st_mode)) state = 2;
-    else if (access(path, R_OK) != 0) state = 3;
-    else if (H5Fis_hdf5(path) <= 0) state = 4;
-  }
-  PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
-  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "cannot restart from '%s': no such checkpoint file", path);
-  PetscCheck(state != 2, comm, PETSC_ERR_FILE_OPEN, "cannot restart from '%s': it is a directory, expected a checkpoint file", path);
-  PetscCheck(state != 3, comm, PETSC_ERR_FILE_OPEN, "cannot restart from '%s': permission denied", path);
-  PetscCheck(state != 4, comm, PETSC_ERR_FILE_OPEN, "cannot restart from '%s': it is not an HDF5 file, so not a smoothnmf checkpoint (is it truncated?)", path);
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-  H5Pclose(fapl);
-  bool ok;
-  PetscCall(NMFIOAllOK_Private(comm, *file >= 0, &ok));
-  if (!ok && *file >= 0) H5Fclose(*file);
-  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "cannot restart from '%s': the checkpoint is truncated or damaged (HDF5 cannot open it); restart from an older checkpoint or from the start", path);
+  PetscCall(NMFIOOpenFileChecked_Private(comm, path, H5F_ACC_RDONLY, e, file));
   PetscFunctionReturn(0);
 }
 

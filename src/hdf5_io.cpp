@@ -221,18 +221,8 @@ try {
   PetscCall(NMFIOGetBlock_Private(da, &b));
   if (create_file) PetscCall(NMFIOCreateFile_Private(comm, path, &file));
   else PetscCall(NMFIOOpenFile_Private(comm, path, H5F_ACC_RDWR, &file));
-  hsize_t d[3];
-  int     nd;
-  if (b.dim == 2) {
-    nd   = 3;
-    d[0] = b.N;
-    d[1] = b.M;
-    d[2] = b.dof;
-  } else {
-    nd   = 2;
-    d[0] = b.M;
-    d[1] = b.dof;
-  }
+  hsize_t   d[3];
+  const int nd = NMFIOMapShape_Private(b, d);
   hid_t fspace = H5Screate_simple(nd, d, NULL);
   hid_t lcpl   = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);

@@ -48,7 +48,7 @@ bool NMFIOPathExists_Private(hid_t file, const std::string &path)
   }
 }
 
-PetscErrorCode NMFIOOpenFile_Private(MPI_Comm comm, const std::string &path, unsigned flags, hid_t *file)
+PetscErrorCode NMFIOOpenFileChecked_Private(MPI_Comm comm, const char path[], unsigned flags, const NMFIOOpenErrors &e, hid_t *file)
 {
   PetscMPIInt rank;
   int         state = 0; /* 0 ok, 1 missing, 2 directory, 3 unreadable, 4 not HDF5 */
@@ -58,24 +58,33 @@ PetscErrorCode NMFIOOpenFile_Private(MPI_Comm comm, const std::string &path, uns
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) state = 1;
+    if (stat(path, &st) != 0) state = 1;
     else if (S_ISDIR(st.st_mode)) state = 2;
-    else if (access(path.c_str(), R_OK) != 0) state = 3;
-    else if (H5Fis_hdf5(path.c_str()) <= 0) state = 4;
+    else if (access(path, R_OK) != 0) state = 3;
+    else if (H5Fis_hdf5(path) <= 0) state = 4;
   }
   PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
-  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': no such file", path.c_str());
-  PetscCheck(state != 2, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': it is a directory, expected an HDF5 file", path.c_str());
-  PetscCheck(state != 3, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': permission denied", path.c_str());
-  PetscCheck(state != 4, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': it is not an HDF5 file (expected HDF5, e.g. a HyperSpy .hspy file)", path.c_str());
+  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "%s '%s': %s", e.prefix, path, e.missing);
+  PetscCheck(state != 2, comm, PETSC_ERR_FILE_OPEN, "%s '%s': %s", e.prefix, path, e.directory);
+  PetscCheck(state != 3, comm, PETSC_ERR_FILE_OPEN, "%s '%s': permission denied", e.prefix, path);
+  PetscCheck(state != 4, comm, PETSC_ERR_FILE_OPEN, "%s '%s': %s", e.prefix, path, e.not_hdf5);
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  *file = H5Fopen(path.c_str(), flags, fapl);
+  *file = H5Fopen(path, flags, fapl);
   H5Pclose(fapl);
   bool ok;
   PetscCall(NMFIOAllOK_Private(comm, *file >= 0, &ok));
   if (!ok && *file >= 0) H5Fclose(*file);
-  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "cannot open '%s': the HDF5 file is truncated or damaged", path.c_str());
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "%s '%s': %s", e.prefix, path, e.damaged);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFIOOpenFile_Private(MPI_Comm comm, const std::string &path, unsigned flags, hid_t *file)
+{
+  const NMFIOOpenErrors e = {"cannot open", "no such file", "it is a directory, expected an HDF5 file", "it is not an HDF5 file (expected HDF5, e.g. a HyperSpy .hspy file)", "the HDF5 file is truncated or damaged"};
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOOpenFileChecked_Private(comm, path.c_str(), flags, e, file));
   PetscFunctionReturn(0);
 }
 
@@ -182,6 +191,19 @@ PetscErrorCode NMFIOGetBlock_Private(DM da, NMFIOBlock *b)
     b->ym = 1;
   }
   PetscFunctionReturn(0);
+}
+
+int NMFIOMapShape_Private(const NMFIOBlock &b, hsize_t d[3])
+{
+  if (b.dim == 2) {
+    d[0] = b.N;
+    d[1] = b.M;
+    d[2] = b.dof;
+    return 3;
+  }
+  d[0] = b.M;
+  d[1] = b.dof;
+  return 2;
 }
 
 void NMFIOSelectPixels_Private(hid_t space, int nd, const hsize_t dims[], const NMFIOBlock &b)

@@ -245,18 +245,8 @@ try {
   }
 
   /* the signal: (ny, nx, n) or (p, n) with the map's axes where they fit */
-  hsize_t d[3];
-  int     nd;
-  if (b.dim == 2) {
-    nd   = 3;
-    d[0] = b.N;
-    d[1] = b.M;
-    d[2] = b.dof;
-  } else {
-    nd   = 2;
-    d[0] = b.M;
-    d[1] = b.dof;
-  }
+  hsize_t   d[3];
+  const int nd = NMFIOMapShape_Private(b, d);
   NMFAxis axes[3];
   bool    fits = map && map->ndims == nd;
   for (int i = 0; fits && i < nd; i++) fits = map->axes[i].size == (PetscInt)d[i];

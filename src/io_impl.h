@@ -21,6 +21,12 @@ bool NMFIOPathExists_Private(hid_t file, const std::string &path);
 /* opens an existing file with MPI-IO on comm; one clear error for missing, directory, unreadable,
    not-HDF5 and truncated files */
 PetscErrorCode NMFIOOpenFile_Private(MPI_Comm comm, const std::string &path, unsigned flags, hid_t *file);
+/* the errors of a failed open, each printed as "PREFIX 'PATH': TEXT" (permission denied is common) */
+struct NMFIOOpenErrors {
+  const char *prefix, *missing, *directory, *not_hdf5, *damaged;
+};
+/* opens an HDF5 file collectively (MPI-IO), one clear error per kind of bad file, every rank alike */
+PetscErrorCode NMFIOOpenFileChecked_Private(MPI_Comm comm, const char path[], unsigned flags, const NMFIOOpenErrors &e, hid_t *file);
 PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, hid_t *file);
 /* the dataset named by spec, or the default (/Experiments/<the one group>/data, else /X);
    checks that it holds numbers */
@@ -38,6 +44,9 @@ struct NMFIOBlock {
   PetscInt dim, M, N, dof, xs, ys, xm, ym;
 };
 PetscErrorCode NMFIOGetBlock_Private(DM da, NMFIOBlock *b);
+/* the pixel-major shape of the whole map the block belongs to: (ny, nx, dof) for an image, else
+   (p, dof); returns the number of dimensions */
+int NMFIOMapShape_Private(const NMFIOBlock &b, hsize_t d[3]);
 /* selects the block's pixels x all `inner` values of a pixel-major dataset space: 3-D
    (ny, nx, inner) or 2-D (p, inner); the pixel order is i nx + j in both */
 void NMFIOSelectPixels_Private(hid_t space, int nd, const hsize_t dims[], const NMFIOBlock &b);
