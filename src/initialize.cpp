@@ -74,17 +74,11 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
 }
 
 
+/* the mean of X as prepared (its sum is taken by NMFPrepareData_Private) */
 static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
-  double s = 0;
-
   PetscFunctionBegin;
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-    for (PetscInt e = 0; e < nb * nmf->n; e++) s += x[e];
-    return PetscErrorCode(0);
-  }));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  *mean = s / ((double)nmf->n * (double)nmf->p);
+  *mean = nmf->x_sum / ((double)nmf->n * (double)nmf->p);
   PetscFunctionReturn(0);
 }
 

@@ -9,6 +9,7 @@
 #include <new>
 #include <stdexcept>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,7 @@ struct _p_NMF {
   std::vector<double> HL;       /* H Delta of the current H (k x p_local), when lambda_L != 0 */
   PetscBool           setupcalled = PETSC_FALSE, solved = PETSC_FALSE;
   PetscReal           norm_factor = 1.0, const_KL = 0.0, reconstruction_err = 0.0;
+  double              x_sum = 0.0; /* sum of X as prepared (NMFPrepareData_Private) */
   PetscReal           init_seconds = 0.0, fit_seconds = 0.0;
   std::vector<double> scree;                   /* the scree_n leading singular values of the prepared X */
   PetscReal           scree_sum_squares = 0.0; /* ||X||_F^2 of the prepared X: the sum of all squared singular values */
@@ -219,10 +221,32 @@ PetscErrorCode NMFSimplexMultiplierProjection_Private(NMF nmf, const double *v, 
    reason NMF_INTERRUPTED (unless a stopping rule ended the iteration anyway) */
 PetscErrorCode NMFMonitorCall_Private(NMF nmf);
 
-/* fingerprint.cpp: nmf->fingerprint of X as given (call before NMFPrepareData_Private) */
-PetscErrorCode NMFFingerprint_Private(NMF nmf);
-uint64_t       NMFHashMix_Private(uint64_t x);
-uint64_t       NMFHashValue_Private(uint64_t index, double v);
+/* fingerprint.cpp: nmf->fingerprint of X as given, from terms taken block by block (by the data
+   preparation's scan of X) */
+struct NMFFingerprintSums {
+  double   sum = 0, sumsq = 0;
+  uint64_t hash = 0;
+};
+PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, const double *x, NMFFingerprintSums *acc);
+PetscErrorCode NMFFingerprintFinish_Private(NMF nmf, const NMFFingerprintSums *acc);
+
+/* splitmix64's finalizer: a bijective mix of 64 bits */
+static inline uint64_t NMFHashMix_Private(uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/* the hash term of the value v at the global position index (the bits of v, -0.0 as 0.0) */
+static inline uint64_t NMFHashValue_Private(uint64_t index, double v)
+{
+  uint64_t bits;
+  if (v == 0) v = 0; /* one zero */
+  memcpy(&bits, &v, sizeof bits);
+  return NMFHashMix_Private(bits ^ NMFHashMix_Private(index));
+}
 
 /* checkpoint_read.cpp: W, H and the iteration state from nmf->restart_file, after the checks */
 PetscErrorCode NMFRestoreCheckpoint_Private(NMF nmf);

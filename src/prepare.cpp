@@ -4,37 +4,83 @@
    must be written into zero rows or columns is it converted to double. */
 #include "nmf_impl.h"
 #include <cmath>
+#include <cfloat>
 #include <cstdint>
 
 
-/* The first bad entry (negative, NaN or infinite; smallest global pixel, then channel) over all ranks. */
-static PetscErrorCode FirstBadEntry(NMF nmf, PetscInt64 *where, double *value)
+/* What one pass over X as given tells (all of it summed over the ranks): the first bad entry
+   (negative, NaN or infinite; smallest global pixel, then channel), the channel sums, the all-zero
+   pixels (this rank's), the sum of X and of X log(max(X, eps)) over the positive entries (the zero
+   entries add exactly 0 to it), and the fingerprint's terms when a checkpoint or restart wants
+   them. */
+struct NMFScan {
+  PetscInt64          bad = -1; /* global position pixel n + channel, or -1 */
+  double              badv = 0;
+  std::vector<double> rowsum;
+  std::vector<char>   zero_col;
+  double              sum = 0, xlogx = 0;
+};
+
+/* one pixel's values xq (n channels): rowsum += xq; *s = its sum, *xl = its sum of
+   X log(max(X, eps)); false when a value is negative, NaN or infinite */
+static bool ScanPixel(PetscInt n, const double *xq, double eps, double *rowsum, double *s, double *xl)
 {
-  const PetscInt n    = nmf->n;
-  PetscInt64     mine = INT64_MAX, best;
-  double         v    = 0;
+  double sum = 0, xlog = 0;
+  int    ok  = 1;
+#pragma omp simd reduction(+ : sum, xlog) reduction(& : ok)
+  for (PetscInt i = 0; i < n; i++) {
+    const double xv = xq[i];
+    rowsum[i] += xv;
+    sum += xv;
+    ok &= (xv >= 0) & (xv <= DBL_MAX);                          /* 0 for NaN and +-inf */
+    xlog += xv > 0 ? xv * std::log(PetscMax(xv, eps)) : 0.0; /* X = 0 adds 0 */
+  }
+  *s  = sum;
+  *xl = xlog;
+  return ok;
+}
+
+static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
+{
+  const PetscInt     n = nmf->n;
+  const double       eps = nmf->log_shift;
+  PetscInt64         mine = INT64_MAX, best;
+  double             v = 0, sums[2] = {0, 0};
+  NMFFingerprintSums fp;
 
   PetscFunctionBegin;
+  r->rowsum.assign(n, 0.0);
+  r->zero_col.assign(nmf->p_local, 0);
   PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
-    for (PetscInt q = 0; q < nb && mine == INT64_MAX; q++)
-      for (PetscInt i = 0; i < n; i++) {
-        const double xv = x[q * n + i];
-        if (!(xv >= 0) || std::isinf(xv)) {
-          PetscInt qg;
-          NMFGlobalPixelIndex_Private(nmf, q0 + q, &qg);
-          mine = (PetscInt64)qg * n + i;
-          v    = xv;
-          break;
-        }
+    if (nmf->fingerprint_wanted) PetscCall(NMFFingerprintBlock_Private(nmf, q0, nb, x, &fp));
+    for (PetscInt q = 0; q < nb; q++) {
+      const double *xq = x + (size_t)q * n;
+      double        s, xl;
+      const bool    ok = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl);
+      r->zero_col[q0 + q] = (s == 0);
+      sums[0] += s;
+      sums[1] += xl;
+      if (!ok && mine == INT64_MAX) {
+        PetscInt i = 0, qg;
+        while (xq[i] >= 0 && xq[i] <= DBL_MAX) i++;
+        PetscCall(NMFGlobalPixelIndex_Private(nmf, q0 + q, &qg));
+        mine = (PetscInt64)qg * n + i;
+        v    = xq[i];
       }
+    }
     return PetscErrorCode(0);
   }));
+  if (nmf->fingerprint_wanted) PetscCall(NMFFingerprintFinish_Private(nmf, &fp));
   PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
-  /* the value travels with the smallest index */
-  double out = (mine == best) ? v : 0.0;
+  double out = (mine == best) ? v : 0.0; /* the value travels with the smallest index */
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &out, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  *where = best == INT64_MAX ? -1 : best;
-  *value = out;
+  r->bad  = best == INT64_MAX ? -1 : best;
+  r->badv = out;
+  if (r->bad >= 0) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, r->rowsum.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  r->sum   = sums[0];
+  r->xlogx = sums[1];
   PetscFunctionReturn(0);
 }
 
@@ -112,31 +158,18 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 {
   const PetscInt n = nmf->n, pl = nmf->p_local;
   const double   eps = nmf->log_shift;
-  PetscInt64     bad  = -1;
-  double         badv = 0;
   const char    *name = NULL;
+  NMFScan        scan;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetName(nmf->X ? (PetscObject)nmf->X : (PetscObject)nmf->daX, &name));
-  PetscCall(FirstBadEntry(nmf, &bad, &badv));
-  PetscCheck(bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name ? name : "the data", badv, bad / n, bad % n);
+  PetscCall(ScanX(nmf, &scan));
+  PetscCheck(scan.bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name ? name : "the data", scan.badv, scan.bad / n, scan.bad % n);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
-  std::vector<double> rowsum(n, 0.0);
-  std::vector<char>   zero_col(pl, 0);
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
-    for (PetscInt q = 0; q < nb; q++) {
-      double s = 0;
-      for (PetscInt i = 0; i < n; i++) {
-        rowsum[i] += x[q * n + i];
-        s += x[q * n + i];
-      }
-      zero_col[q0 + q] = (s == 0);
-    }
-    return PetscErrorCode(0);
-  }));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rowsum.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  int any_zero = 0;
+  const std::vector<double> &rowsum   = scan.rowsum;
+  const std::vector<char>   &zero_col = scan.zero_col;
+  int                        any_zero = 0;
   for (PetscInt q = 0; q < pl; q++) any_zero |= zero_col[q];
   for (PetscInt i = 0; i < n; i++) any_zero |= (rowsum[i] == 0);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any_zero, 1, MPI_INT, MPI_MAX, nmf->comm));
@@ -173,17 +206,24 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
     }
   }
 
-  /* const_KL = sum X log(max(X, eps)) - sum X */
-  double sums[2] = {0, 0};
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-    for (PetscInt e = 0; e < nb * n; e++) {
-      sums[0] += x[e] * std::log(PetscMax(x[e], eps));
-      sums[1] += x[e];
-    }
-    return PetscErrorCode(0);
-  }));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  nmf->const_KL = sums[0] - sums[1];
+  /* const_KL = sum X log(max(X, eps)) - sum X, of X as prepared: from the scan when the
+     preparation changed nothing */
+  if (!any_zero && !nmf->normalize) {
+    nmf->const_KL = scan.xlogx - scan.sum;
+    nmf->x_sum    = scan.sum;
+  } else {
+    double sums[2] = {0, 0};
+    PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+      for (PetscInt e = 0; e < nb * n; e++) {
+        if (x[e] > 0) sums[0] += x[e] * std::log(PetscMax(x[e], eps)); /* X = 0 adds 0 */
+        sums[1] += x[e];
+      }
+      return PetscErrorCode(0);
+    }));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
+    nmf->const_KL = sums[0] - sums[1];
+    nmf->x_sum    = sums[1];
+  }
 
   PetscCall(CheckFixedH(nmf));
 

@@ -38,8 +38,7 @@ try {
     PetscCallMPI(MPI_Bcast(&seed, 1, MPIU_INT64, 0, nmf->comm));
     nmf->random_state = seed & 0x7fffffff;
   }
-  if (nmf->fingerprint_wanted) PetscCall(NMFFingerprint_Private(nmf)); /* of X as given */
-  PetscCall(NMFPrepareData_Private(nmf));
+  PetscCall(NMFPrepareData_Private(nmf)); /* and the fingerprint of X as given, when wanted */
   if (nmf->restart_file.empty()) PetscCall(NMFInitialize_Private(nmf));
   else PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
   nmf->setupcalled  = PETSC_TRUE;

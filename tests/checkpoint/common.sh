@@ -7,7 +7,13 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/checkpoint_test.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# fail MESSAGE: the message, the time since the start, and the background job's output if any
+start_seconds=$SECONDS
+fail() {
+  echo "FAIL: $* (after $((SECONDS - start_seconds)) s)" >&2
+  if [ -s "$dir/log" ]; then echo "--- output of the background job:" >&2; cat "$dir/log" >&2; fi
+  exit 1
+}
 
 # make_map NY NX N K SEED: map.h5 (/X, float64) from the generator
 make_map() {

@@ -10,12 +10,12 @@ make_map 48 40 64 3 9
 max_iter=2500
 opts=(-i map.h5 -o out.h5 -nmf_n_components 3 -nmf_random_state 5 -nmf_max_iter $max_iter -nmf_no_stop_criterion -nmf_verbose 0)
 launch 3 "${opts[@]}" -nmf_checkpoint ck.h5 -nmf_checkpoint_every 5
-wait_for ck.h5 60 || { cat log; fail "no checkpoint appeared (the job is not iterating)"; }
+wait_for ck.h5 60 || fail "no checkpoint appeared (the job is not iterating)"
 wait_for pids/2 10 || fail "the ranks did not start"
 sleep 0.3 # checkpoints keep coming: the kill may land in the middle of one
 start=$(date +%s.%N)
 kill -KILL "$(cat pids/1)"
-wait_launcher 30 || { cat log; fail "the job did not end within 30 s of the kill"; }
+wait_launcher 30 || fail "the job did not end within 30 s of the kill"
 elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 cat log
 echo "mpiexec ended $elapsed s after the kill, status $status"

@@ -17,7 +17,7 @@ make_map 48 40 64 3 7
 max_iter=2500
 opts=(-i map.h5 -o out.h5 -nmf_n_components 3 -nmf_random_state 4 -nmf_max_iter $max_iter -nmf_no_stop_criterion -nmf_verbose 0)
 launch 3 "${opts[@]}" -nmf_checkpoint ck.h5 -nmf_checkpoint_every 50
-wait_for ck.h5 60 || { cat log; fail "no checkpoint appeared (the job is not iterating)"; }
+wait_for ck.h5 60 || fail "no checkpoint appeared (the job is not iterating)"
 wait_for pids/2 10 || fail "the ranks did not start"
 case "$mode" in
   term_rank) sig=15; name=SIGTERM; kill -TERM "$(cat pids/1)" ;;
@@ -25,7 +25,7 @@ case "$mode" in
   *) fail "unknown mode $mode" ;;
 esac
 echo "sent $name"
-wait_launcher 60 || { cat log; fail "the job did not end within 60 s of the signal"; }
+wait_launcher 60 || fail "the job did not end within 60 s of the signal"
 cat log
 [ "$status" = 3 ] || fail "mpiexec exited with status $status, expected 3"
 # Open MPI ends the job when the first rank exits non-zero: a rank still finalizing then may be
