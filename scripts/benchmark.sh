@@ -165,4 +165,6 @@ run small_float64_np2 2 "$TMP/map_$SMALL.hspy" $BIGOPT -bench_data_type float64
 rm -f "$TMP"/map_*.hspy
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
+summary
+echo
 echo "logs and summary: $OUT"
