@@ -52,7 +52,7 @@ MPIEXEC=${MPIEXEC:-mpiexec}
 OUT=${BENCH_OUT:-$BUILD/benchmark}
 # 4. the summary, from the RESULT lines of the logs in $OUT
 summary() {
-  for name in $(cat "$OUT/runs.txt") sklearn; do [ -f "$OUT/$name.log" ] && cat "$OUT/$name.log"; done | grep -h -E '^(RESULT|SKLEARN) ' |
+  for name in $(cat "$OUT/runs.txt") sklearn; do if [ -f "$OUT/$name.log" ]; then cat "$OUT/$name.log"; fi; done | grep -h -E '^(RESULT|SKLEARN) ' |
     awk -v espm="$ESPM" -v big="$BIG" -v small="$SMALL" -v header="$(cat "$OUT/header.txt")" -f scripts/benchmark/summary.awk | tee "$OUT/summary.txt"
 }
 if [ $summary_only = 1 ]; then

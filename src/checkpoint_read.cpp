@@ -170,7 +170,9 @@ static PetscErrorCode ReadScalars(NMF nmf, const char *path, hid_t file, uint64_
   PetscCheck(used >= 0, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (unknown init '%s')", path, init.c_str());
   PetscCheck(nmf->init == NMF_INIT_DEFAULT || nmf->init == used, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with init = %s, this run has init = %s", path, init.c_str(), NMFInitTypes[nmf->init]);
   /* recomputed from the input: they agree up to the rounding of another rank count */
-  PetscCheck(Close(norm_factor, nmf->norm_factor, 1e-9) && Close(const_KL, nmf->const_KL, 1e-9), nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': the prepared input differs (norm_factor %.17g, const_KL %.17g; this run %.17g, %.17g)", path, norm_factor, const_KL, nmf->norm_factor, nmf->const_KL);
+  /* const_KL = sum X (log X - 1) can cancel: its rounding scales with sum X, not with itself */
+  const bool same_KL = PetscAbsReal(const_KL - nmf->const_KL) <= 1e-9 * PetscMax(PetscMax(PetscAbsReal(const_KL), PetscAbsReal(nmf->const_KL)), nmf->x_sum);
+  PetscCheck(Close(norm_factor, nmf->norm_factor, 1e-9) && same_KL, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': the prepared input differs (norm_factor %.17g, const_KL %.17g; this run %.17g, %.17g)", path, norm_factor, const_KL, nmf->norm_factor, nmf->const_KL);
   const PetscInt ncols = NMF_LOSS_COLUMNS + (nmf->true_H ? 2 * nmf->k + 1 : 0);
   nmf->loss_names.clear();
   for (size_t a = 0, b; a <= names.size(); a = b + 1) {

@@ -205,7 +205,9 @@ PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout
   if (*type == NMF_DATA_FLOAT64) {
     PetscCall(DMCreateGlobalVector(da, X));
     PetscCall(PetscObjectSetName((PetscObject)*X, spec));
-    PetscCall(NMFIOReadMapLayout(comm, spec, layout, da, *X));
+    PetscErrorCode ierr = NMFIOReadMapLayout(comm, spec, layout, da, *X);
+    if (ierr) PetscCall(VecDestroy(X)); /* nothing is handed out on failure */
+    PetscCall(ierr);
   } else PetscCall(NMFIOReadMapCompact(comm, spec, layout, da, *type, array));
   PetscFunctionReturn(0);
 }

@@ -11,8 +11,8 @@ opts=$("$build/tests/reference_tool" options "$case")
 # shellcheck disable=SC2086
 "${MPIEXEC:-mpiexec}" -n "$np" --oversubscribe "$build/smoothnmf" $opts "$@" -o "$out" -nmf_verbose 0 -nmf_view |
   tee "$out.view"
-# with -nmf_data_type TYPE, X must have stayed TYPE in memory (not widened back to float64)
-type=$(echo "$@" | sed -n 's/.*-nmf_data_type \([a-z0-9]*\).*/\1/p')
+# with -nmf_data_type float32 or float64, X must have stayed so in memory (not widened to float64)
+type=$(echo "$@" | sed -n 's/.*-nmf_data_type[ =]\(float32\|float64\).*/\1/p')
 if [ -n "$type" ] && ! grep -q "X in memory: $type\$" "$out.view"; then
   echo "FAIL: -nmf_data_type $type, but $(grep 'X in memory' "$out.view" || echo 'no X in memory line')"
   exit 1

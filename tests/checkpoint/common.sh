@@ -7,11 +7,11 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/checkpoint_test.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 
-# fail MESSAGE: the message, the time since the start, and the background job's output if any
+# fail MESSAGE: the message, the time since the start, and the background job's output if not shown yet (log_shown=1)
 start_seconds=$SECONDS
 fail() {
   echo "FAIL: $* (after $((SECONDS - start_seconds)) s)" >&2
-  if [ -s "$dir/log" ]; then echo "--- output of the background job:" >&2; cat "$dir/log" >&2; fi
+  if [ -s "$dir/log" ] && [ "${log_shown:-0}" = 0 ]; then echo "--- output of the background job:" >&2; cat "$dir/log" >&2; fi
   exit 1
 }
 
