@@ -4,6 +4,7 @@
    keyed by (random_state, stream, global index of the entry), never by rank. */
 #include "nmf_impl.h"
 #include <petscblaslapack.h>
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 
@@ -105,6 +106,42 @@ static void GramAccumulate(PetscInt n, PetscInt nb, const double *x, double *C)
   }
 }
 
+/* C (upper triangle) += x x^T for one pixel through its nonzero values only (val at the ascending
+   channels idx): the zero counts of a sparse map add nothing. */
+static void GramAccumulateSparse(PetscInt n, PetscInt nnz, const PetscInt *idx, const double *val, double *C)
+{
+  for (PetscInt a = 0; a < nnz; a++) {
+    double      *ci = C + (size_t)idx[a] * n;
+    const double va = val[a];
+    for (PetscInt b = a; b < nnz; b++) ci[idx[b]] += va * val[b]; /* C[i, j] += X[i, q] X[j, q], i <= j */
+  }
+}
+
+/* C += the Gram terms of a block of nb pixels: a pixel with at most n / 4 nonzero values through
+   them alone (about nnz^2 / 2 products instead of n^2 / 2), the others in dense tiles. */
+static void GramAccumulateBlock(PetscInt n, PetscInt nb, const double *x, double *C, std::vector<PetscInt> &idx, std::vector<double> &val, std::vector<double> &dense)
+{
+  PetscInt nd = 0;
+  idx.resize(n);
+  val.resize(n);
+  for (PetscInt q = 0; q < nb; q++) {
+    const double *xq  = x + (size_t)q * n;
+    PetscInt      nnz = 0;
+    for (PetscInt i = 0; i < n; i++)
+      if (xq[i] != 0) {
+        idx[nnz]   = i;
+        val[nnz++] = xq[i];
+      }
+    if (4 * nnz <= n) GramAccumulateSparse(n, nnz, idx.data(), val.data(), C);
+    else {
+      dense.resize((size_t)(nd + 1) * n);
+      std::copy(xq, xq + n, dense.begin() + (size_t)nd * n);
+      nd++;
+    }
+  }
+  if (nd) GramAccumulate(n, nd, dense.data(), C);
+}
+
 /* The N leading singular values of X (n x p) and the first nvec left singular vectors, from the
    allreduced Gram matrix C = X X^T (n x n): U = its leading eigenvectors, S = sqrt(eigenvalues).
    Rank 0 computes the N leading eigenpairs alone (LAPACK syevx: bisection and inverse
@@ -121,8 +158,10 @@ PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vecto
   PetscCheck(N >= 1 && N <= n && nvec <= N, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " singular values asked of a map with %" PetscInt_FMT " channels", N, n);
   PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
   PetscCall(PetscBLASIntCast(n, &bn));
+  std::vector<PetscInt> idx;
+  std::vector<double>   val, dense;
   PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-    GramAccumulate(n, nb, x, C.data()); /* C = X X^T (upper triangle, row-major) */
+    GramAccumulateBlock(n, nb, x, C.data(), idx, val, dense); /* C = X X^T (upper triangle, row-major) */
     for (PetscInt e = 0; e < nb * n; e++) ss += x[e] * x[e];
     return PetscErrorCode(0);
   }));

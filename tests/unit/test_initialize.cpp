@@ -227,3 +227,45 @@ TEST_CASE("init: a random-init run gives the same losses at any rank count", "[i
   CHECK(MaxRelErr(ww.W, ws.W) <= 1e-10);
   CHECK(MaxRelErr(ww.H, ws.H) <= 1e-10);
 }
+
+/* A sparse map, as EDX counts are: most pixels have a few nonzero channels (the Gram matrix takes
+   them through their nonzero values only), every fifth pixel is dense (the tiled path).  The
+   singular values and vectors of NMFGramSVD_Private must be those of a dense SVD of X. */
+TEST_CASE("init: the Gram SVD of a sparse map against a dense SVD", "[initialize]")
+{
+  const PetscInt n = 40, ny = 7, nx = 9, p = ny * nx, nsv = 6;
+  auto           fx = [](PetscInt q, PetscInt i) {
+    if (q % 5 == 0) return 1.0 + ((q * 7 + i * 3) % 11); /* dense: every channel > 0 */
+    /* sparse: 5 channels of 40 (<= n / 4), at places that move with the pixel */
+    const PetscInt c0 = (q * 3) % n;
+    for (PetscInt j = 0; j < 5; j++)
+      if (i == (c0 + 7 * j) % n) return 1.0 + ((q + 2 * j) % 9) + 0.5 * std::sin(0.3 * q + i);
+    return 0.0;
+  };
+  NMF                 nmf = MakeKeyedNMF(PETSC_COMM_WORLD, n, ny, nx, 3, fx);
+  std::vector<double> S, U;
+  double              ss;
+  PCALL(NMFGramSVD_Private(nmf, nsv, nsv, S, U, &ss));
+  PCALL(NMFDestroy(&nmf));
+
+  std::vector<double> X = KeyedFull(p, n, fx), A = X; /* pixel-major = column-major n x p */
+  std::vector<double> Sr(n), Ur(n * n), VT(n * p), work(4096);
+  PetscBLASInt        bn = n, bp = p, lwork = 4096, info;
+  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, Sr.data(), Ur.data(), &bn, VT.data(), &bn, work.data(), &lwork, &info);
+  REQUIRE(info == 0);
+  double ssr = 0;
+  for (double x : X) ssr += x * x;
+  CHECK(std::abs(ss - ssr) <= 1e-12 * ssr);
+  for (PetscInt j = 0; j < nsv; j++) {
+    INFO("singular value " << j);
+    CHECK(std::abs(S[j] - Sr[j]) <= 1e-10 * Sr[0]);
+    /* the same vector up to the sign convention (largest |entry| positive) */
+    PetscInt imax = 0;
+    for (PetscInt i = 0; i < n; i++)
+      if (std::abs(Ur[j * n + i]) > std::abs(Ur[j * n + imax])) imax = i;
+    const double sgn = Ur[j * n + imax] < 0 ? -1 : 1;
+    double       err = 0;
+    for (PetscInt i = 0; i < n; i++) err = std::max(err, std::abs(U[i * nsv + j] - sgn * Ur[j * n + i]));
+    CHECK(err <= 1e-8);
+  }
+}
