@@ -127,6 +127,21 @@ PetscErrorCode NMFMultiplicativeHStep_Private(NMF nmf, const double *D)
   PetscFunctionReturn(0);
 }
 
+/* out (m x k, row-major) = G^T B for an n x k matrix B stored with B[i, c] at B[i si + c sc]; B
+   itself when G is the identity */
+static void ApplyGt(NMF nmf, const double *B, PetscInt si, PetscInt sc, double *out)
+{
+  const PetscInt k = nmf->k, n = nmf->n, m = nmf->G.empty() ? n : nmf->m;
+  for (PetscInt j = 0; j < m; j++)
+    for (PetscInt c = 0; c < k; c++) {
+      double s = 0;
+      if (nmf->G.empty()) s = B[j * si + c * sc];
+      else
+        for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * B[i * si + c * sc];
+      out[j * k + c] = s;
+    }
+}
+
 /* The W step with H = H_new:
      KL: W_new = W / (colsum(G)^T rowsum(H)^T) * (G^T (X / (G W H)) H^T)
      l2: W_new = W / (G^T G W H H^T) * (G^T X H^T)
@@ -141,26 +156,12 @@ PetscErrorCode NMFMultiplicativeWStep_Private(NMF nmf, const double *D, std::vec
   PetscFunctionBegin;
   PetscCall(NMFWStepSums_Private(nmf, D, At, tail));
   std::vector<double> GtA(m * k), term2(m * k);
-  for (PetscInt j = 0; j < m; j++) /* term1 = G^T A (m x k) */
-    for (PetscInt c = 0; c < k; c++) {
-      double s = 0;
-      if (identity) s = At[c * n + j];
-      else
-        for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * At[c * n + i];
-      GtA[j * k + c] = s;
-    }
+  ApplyGt(nmf, At.data(), 1, n, GtA.data()); /* term1 = G^T A (m x k) */
   if (nmf->l2) {
     /* term2 = (G^T G) W (H H^T) */
     std::vector<double> GW(n * k), GtGW(m * k);
     NMFComputeD_Private(nmf, nmf->W.data(), GW.data());
-    for (PetscInt j = 0; j < m; j++)
-      for (PetscInt c = 0; c < k; c++) {
-        double s = 0;
-        if (identity) s = GW[j * k + c];
-        else
-          for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * GW[i * k + c];
-        GtGW[j * k + c] = s;
-      }
+    ApplyGt(nmf, GW.data(), k, 1, GtGW.data());
     for (PetscInt j = 0; j < m; j++)
       for (PetscInt c = 0; c < k; c++) {
         double s = 0;
