@@ -169,7 +169,23 @@ PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vecto
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ss, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
   *sum_squares = ss;
   std::vector<double> w(n), Z(nvec > 0 ? n * N : 1); /* ascending eigenvalues, their eigenvectors (column-major) */
-  if (rank == 0) {
+  PetscBool           krylov = PETSC_FALSE;
+  if (rank == 0 && n >= 256 && 8 * N <= n) { /* a few of many: the block Krylov method */
+    std::vector<double> wd(N), Zd(n * N);
+    PetscInt            basis;
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt j = 0; j < i; j++) C[i * n + j] = C[j * n + i]; /* the full symmetric C */
+    PetscCall(NMFLeadingEigenpairs_Private(n, C.data(), N, wd.data(), Zd.data(), &basis, &krylov));
+    PetscCall(PetscInfo(NULL, "%" PetscInt_FMT " leading eigenpairs of the Gram matrix (n %" PetscInt_FMT "): %s\n", N, n, krylov ? "block Krylov converged" : "block Krylov gave up, LAPACK syevx"));
+    if (krylov) {
+      if (basis) PetscCall(PetscInfo(NULL, "block Krylov basis of %" PetscInt_FMT " vectors\n", basis));
+      for (PetscInt j = 0; j < N; j++) {
+        w[N - 1 - j] = wd[j]; /* ascending, as syevx gives them */
+        if (nvec > 0) std::copy(Zd.begin() + j * n, Zd.begin() + (j + 1) * n, Z.begin() + (N - 1 - j) * n);
+      }
+    }
+  }
+  if (rank == 0 && !krylov) {
     /* C row-major upper is column-major lower */
     PetscBLASInt              il = (PetscBLASInt)(n - N + 1), iu = bn, found = 0, lwork = -1, ldz = bn;
     const double              vl = 0, vu = 0, abstol = 2 * DBL_MIN; /* 2 dlamch("S"): most accurate */

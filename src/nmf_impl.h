@@ -259,5 +259,10 @@ PetscErrorCode NMFInitialize_Private(NMF nmf);
 PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *sum_squares);
 PetscErrorCode NMFLeastSquares_Private(PetscInt rows, PetscInt cols, PetscInt nrhs, double *A, double *B);
 double         NMFKeyedNormal_Private(PetscInt64 seed, PetscInt64 stream, PetscInt64 index);
+/* leading_eigenpairs.cpp: the N leading eigenpairs of a symmetric positive semidefinite C (n x n,
+   full, row-major), by a block Krylov method: w (descending) and Z (column-major n x N);
+   *converged false when the method gave up (then w and Z are meaningless); *basis: the size of
+   the basis it used */
+PetscErrorCode NMFLeadingEigenpairs_Private(PetscInt n, const double *C, PetscInt N, double *w, double *Z, PetscInt *basis, PetscBool *converged);
 
 #endif

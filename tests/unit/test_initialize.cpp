@@ -228,44 +228,109 @@ TEST_CASE("init: a random-init run gives the same losses at any rank count", "[i
   CHECK(MaxRelErr(ww.H, ws.H) <= 1e-10);
 }
 
-/* A sparse map, as EDX counts are: most pixels have a few nonzero channels (the Gram matrix takes
-   them through their nonzero values only), every fifth pixel is dense (the tiled path).  The
-   singular values and vectors of NMFGramSVD_Private must be those of a dense SVD of X. */
-TEST_CASE("init: the Gram SVD of a sparse map against a dense SVD", "[initialize]")
+/* NMFGramSVD_Private on the map fx (n channels, ny x nx pixels): N singular values and vectors;
+   the reference: a dense LAPACK SVD of the full X (its singular values and left vectors, with the
+   sign convention of svd_flip: the largest |entry| of each vector positive) */
+struct GramSVD {
+  PetscInt            n;
+  std::vector<double> S, U, Sr, Ur; /* U: n x N row-major; Ur: column-major n x min(n, p) */
+  double              ss, ssr;
+};
+static GramSVD CompareGramSVD(PetscInt n, PetscInt ny, PetscInt nx, PetscInt N, const std::function<double(PetscInt, PetscInt)> &fx)
 {
-  const PetscInt n = 40, ny = 7, nx = 9, p = ny * nx, nsv = 6;
-  auto           fx = [](PetscInt q, PetscInt i) {
-    if (q % 5 == 0) return 1.0 + ((q * 7 + i * 3) % 11); /* dense: every channel > 0 */
-    /* sparse: 5 channels of 40 (<= n / 4), at places that move with the pixel */
-    const PetscInt c0 = (q * 3) % n;
-    for (PetscInt j = 0; j < 5; j++)
-      if (i == (c0 + 7 * j) % n) return 1.0 + ((q + 2 * j) % 9) + 0.5 * std::sin(0.3 * q + i);
-    return 0.0;
-  };
-  NMF                 nmf = MakeKeyedNMF(PETSC_COMM_WORLD, n, ny, nx, 3, fx);
-  std::vector<double> S, U;
-  double              ss;
-  PCALL(NMFGramSVD_Private(nmf, nsv, nsv, S, U, &ss));
+  const PetscInt p = ny * nx;
+  GramSVD        g;
+  g.n = n;
+  NMF            nmf = MakeKeyedNMF(PETSC_COMM_WORLD, n, ny, nx, 3, fx);
+  PCALL(NMFGramSVD_Private(nmf, N, N, g.S, g.U, &g.ss));
   PCALL(NMFDestroy(&nmf));
-
   std::vector<double> X = KeyedFull(p, n, fx), A = X; /* pixel-major = column-major n x p */
-  std::vector<double> Sr(n), Ur(n * n), VT(n * p), work(4096);
-  PetscBLASInt        bn = n, bp = p, lwork = 4096, info;
-  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, Sr.data(), Ur.data(), &bn, VT.data(), &bn, work.data(), &lwork, &info);
+  const PetscInt      mn = std::min(n, p);
+  std::vector<double> VT(1), work(1);
+  PetscBLASInt        bn = n, bp = p, bone = 1, lwork = -1, info;
+  g.Sr.resize(mn);
+  g.Ur.resize(n * mn);
+  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, VT.data(), &bone, work.data(), &lwork, &info);
+  lwork = (PetscBLASInt)work[0];
+  work.resize(lwork);
+  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, VT.data(), &bone, work.data(), &lwork, &info);
   REQUIRE(info == 0);
-  double ssr = 0;
-  for (double x : X) ssr += x * x;
-  CHECK(std::abs(ss - ssr) <= 1e-12 * ssr);
-  for (PetscInt j = 0; j < nsv; j++) {
-    INFO("singular value " << j);
-    CHECK(std::abs(S[j] - Sr[j]) <= 1e-10 * Sr[0]);
-    /* the same vector up to the sign convention (largest |entry| positive) */
+  for (PetscInt j = 0; j < mn; j++) {
     PetscInt imax = 0;
     for (PetscInt i = 0; i < n; i++)
-      if (std::abs(Ur[j * n + i]) > std::abs(Ur[j * n + imax])) imax = i;
-    const double sgn = Ur[j * n + imax] < 0 ? -1 : 1;
-    double       err = 0;
-    for (PetscInt i = 0; i < n; i++) err = std::max(err, std::abs(U[i * nsv + j] - sgn * Ur[j * n + i]));
+      if (std::abs(g.Ur[j * n + i]) > std::abs(g.Ur[j * n + imax])) imax = i;
+    if (g.Ur[j * n + imax] < 0)
+      for (PetscInt i = 0; i < n; i++) g.Ur[j * n + i] = -g.Ur[j * n + i];
+  }
+  g.ssr = 0;
+  for (double x : X) g.ssr += x * x;
+  return g;
+}
+
+/* the squared singular values (eigenvalues of X X^T: what the methods compute, to about 1e-12 of
+   the largest) and, for the simple ones listed, the vectors */
+static void CheckGramSVD(const GramSVD &g, PetscInt N, const std::vector<PetscInt> &simple)
+{
+  const double s0 = g.Sr[0] * g.Sr[0];
+  CHECK(std::abs(g.ss - g.ssr) <= 1e-12 * g.ssr);
+  for (PetscInt j = 0; j < N; j++) {
+    INFO("singular value " << j << ": " << g.S[j] << ", dense SVD " << g.Sr[j]);
+    CHECK(std::abs(g.S[j] * g.S[j] - g.Sr[j] * g.Sr[j]) <= 1e-10 * s0);
+  }
+  for (PetscInt j : simple) {
+    INFO("singular vector " << j);
+    double err = 0;
+    for (PetscInt i = 0; i < g.n; i++) err = std::max(err, std::abs(g.U[i * N + j] - g.Ur[j * g.n + i]));
     CHECK(err <= 1e-8);
+  }
+}
+
+/* A sparse map, as EDX counts are: most pixels have a few nonzero channels (the Gram matrix takes
+   them through their nonzero values only), every fifth pixel is dense (the tiled path).  40
+   channels: the leading eigenpairs come from LAPACK syevx. */
+TEST_CASE("init: the Gram SVD of a sparse map against a dense SVD", "[initialize]")
+{
+  auto fx = [](PetscInt q, PetscInt i) {
+    if (q % 5 == 0) return 1.0 + ((q * 7 + i * 3) % 11); /* dense: every channel > 0 */
+    /* sparse: 5 channels of 40 (<= n / 4), at places that move with the pixel */
+    const PetscInt c0 = (q * 3) % 40;
+    for (PetscInt j = 0; j < 5; j++)
+      if (i == (c0 + 7 * j) % 40) return 1.0 + ((q + 2 * j) % 9) + 0.5 * std::sin(0.3 * q + i);
+    return 0.0;
+  };
+  CheckGramSVD(CompareGramSVD(40, 7, 9, 6, fx), 6, {0, 1, 2, 3, 4, 5});
+}
+
+/* 300 channels, 4 leading pairs of a map of five decaying components plus a full-rank
+   perturbation: the block Krylov method (n >= 256, 8 N <= n) */
+TEST_CASE("init: the Gram SVD by block Krylov against a dense SVD", "[initialize]")
+{
+  auto fx = [](PetscInt q, PetscInt i) {
+    double x = 0.01 * (1 + std::sin(0.7 * i * q + 0.1 * i));
+    for (PetscInt c = 0; c < 5; c++) x += (1 + std::cos(0.05 * i * (c + 1) + c)) * (1 + std::sin(0.13 * q * (c + 1) + c)) * std::pow(0.5, c);
+    return x;
+  };
+  CheckGramSVD(CompareGramSVD(300, 20, 21, 4, fx), 4, {0, 1, 2, 3});
+}
+
+/* Two equal leading singular values (two phases with orthogonal spectra of the same energy) and
+   a third, smaller one: the block of the Krylov method finds both copies.  The vectors of the
+   repeated pair are any basis of their plane: they must have no weight outside it. */
+TEST_CASE("init: the Gram SVD by block Krylov with a repeated leading singular value", "[initialize]")
+{
+  auto fx = [](PetscInt q, PetscInt i) {
+    const PetscInt phase = q % 3, band = i / 100;        /* 420 pixels, 140 per phase; 3 bands of 100 channels */
+    return band == phase ? (phase == 2 ? 1.0 : 2.0) : 0.0; /* X[:, q] = 2 s1, 2 s2 or s3 */
+  };
+  const GramSVD g = CompareGramSVD(300, 20, 21, 3, fx);
+  CheckGramSVD(g, 3, {2});
+  for (PetscInt j = 0; j < 2; j++) {
+    double outside = 0, norm = 0;
+    for (PetscInt i = 0; i < 300; i++) {
+      norm += g.U[i * 3 + j] * g.U[i * 3 + j];
+      if (i >= 200) outside = std::max(outside, std::abs(g.U[i * 3 + j]));
+    }
+    CHECK(outside <= 1e-10);
+    CHECK(std::abs(norm - 1) <= 1e-12);
   }
 }
