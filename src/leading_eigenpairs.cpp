@@ -56,7 +56,7 @@ static double Orthonormalize(PetscInt n, PetscInt M, const double *Q, double *v)
 PetscErrorCode NMFLeadingEigenpairs_Private(PetscInt n, const double *C, PetscInt N, double *w, double *Z, PetscInt *basis, PetscBool *converged)
 {
   const PetscInt      b = PetscMin(N + 8, n), Mmax = PetscMin(n, (PetscInt)400);
-  std::vector<double> Q, CQ, T, block(n * b), Y(n * b), v(n);
+  std::vector<double> Q, CQ, T, P((size_t)Mmax * Mmax), block(n * b), Y(n * b), v(n);
   PetscInt            M = 0, draws = 0;
 
   PetscFunctionBegin;
@@ -83,14 +83,16 @@ PetscErrorCode NMFLeadingEigenpairs_Private(PetscInt n, const double *C, PetscIn
     for (PetscInt c = 0; c < b; c++)
       for (PetscInt i = 0; i < n; i++) CQ[(size_t)(M - b + c) * n + i] = Y[i * b + c];
 
-    /* Rayleigh-Ritz: T = Q^T C Q (M x M), all its eigenpairs */
-    T.assign((size_t)M * M, 0.0);
-    for (PetscInt r = 0; r < M; r++)
-      for (PetscInt c = r; c < M; c++) {
+    /* Rayleigh-Ritz: T = Q^T C Q (M x M), all its eigenpairs; the projection P = Q^T C Q grows by
+       the new block's columns (and rows, by symmetry) only */
+    for (PetscInt c = M - b; c < M; c++)
+      for (PetscInt r = 0; r <= c; r++) {
         double d = 0;
         for (PetscInt i = 0; i < n; i++) d += Q[(size_t)r * n + i] * CQ[(size_t)c * n + i];
-        T[(size_t)c * M + r] = T[(size_t)r * M + c] = d;
+        P[(size_t)c * Mmax + r] = P[(size_t)r * Mmax + c] = d;
       }
+    T.resize((size_t)M * M);
+    for (PetscInt c = 0; c < M; c++) std::copy(P.begin() + (size_t)c * Mmax, P.begin() + (size_t)c * Mmax + M, T.begin() + (size_t)c * M);
     std::vector<double> theta(M), work(1);
     PetscBLASInt        bM, lwork = -1, info = 0;
     PetscCall(PetscBLASIntCast(M, &bM));
