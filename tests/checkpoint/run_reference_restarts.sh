@@ -3,12 +3,14 @@
 # searches, projected gradient, no simplex, no image shape) run at 3 ranks with a checkpoint
 # every 3 iterations, then restarted from its last checkpoint: at 3 ranks the result is the
 # uninterrupted one bit for bit, at 2 ranks within 1e-9 (same n_iter and stop_reason).
-# usage: run_reference_restarts.sh BUILD_DIR REFERENCE_DIR
-build=$1; refdir=$2
+# (ctest registers one test per case: checkpoint_reference_CASE.)
+# usage: run_reference_restarts.sh BUILD_DIR CASE.h5...
+build=$1
+shift
 . "$(dirname "$0")/common.sh"
 
 count=0
-for case in "$refdir"/*.h5; do
+for case in "$@"; do
   name=$(basename "$case" .h5)
   read -r -a opts <<<"$("$build/tests/reference_tool" options "$case")"
   opts+=(-nmf_verbose 0)
@@ -21,5 +23,5 @@ for case in "$refdir"/*.h5; do
   echo "$name: resumed from iteration $(attr "ck_$name.h5" n_iter) of $(attr "ref_$name.h5" n_iter): bit for bit at 3 ranks, within 1e-9 at 2"
   count=$((count + 1))
 done
-[ "$count" -ge 6 ] || fail "only $count reference cases found in $refdir"
+[ "$count" -ge 1 ] || fail "no reference case given"
 echo "PASS ($count cases)"
