@@ -124,6 +124,7 @@ static void GramAccumulateBlock(PetscInt n, PetscInt nb, const double *x, double
   PetscInt nd = 0;
   idx.resize(n);
   val.resize(n);
+  dense.resize((size_t)nb * n); /* room for every pixel of the block */
   for (PetscInt q = 0; q < nb; q++) {
     const double *xq  = x + (size_t)q * n;
     PetscInt      nnz = 0;
@@ -134,7 +135,6 @@ static void GramAccumulateBlock(PetscInt n, PetscInt nb, const double *x, double
       }
     if (4 * nnz <= n) GramAccumulateSparse(n, nnz, idx.data(), val.data(), C);
     else {
-      dense.resize((size_t)(nd + 1) * n);
       std::copy(xq, xq + n, dense.begin() + (size_t)nd * n);
       nd++;
     }

@@ -10,6 +10,7 @@
    reduction of a dense eigensolver. */
 #include "nmf_impl.h"
 #include <petscblaslapack.h>
+#include <algorithm>
 #include <cmath>
 
 enum { STREAM_KRYLOV = 101 }; /* the random start, keyed like every other draw */
@@ -107,16 +108,15 @@ PetscErrorCode NMFLeadingEigenpairs_Private(PetscInt n, const double *C, PetscIn
     bool         done  = true;
     for (PetscInt j = 0; j < N && done; j++) {
       const double *s = T.data() + (size_t)(M - 1 - j) * M;
-      double        rr = 0;
-      for (PetscInt i = 0; i < n; i++) {
-        double u = 0, cu = 0;
-        for (PetscInt r = 0; r < M; r++) {
-          u += Q[(size_t)r * n + i] * s[r];
-          cu += CQ[(size_t)r * n + i] * s[r];
+      double       *u = Z + (size_t)j * n, rr = 0;
+      std::fill(u, u + n, 0.0);
+      std::fill(v.begin(), v.end(), 0.0);
+      for (PetscInt r = 0; r < M; r++) /* u = Q s, v = C Q s, column by column */
+        for (PetscInt i = 0; i < n; i++) {
+          u[i] += Q[(size_t)r * n + i] * s[r];
+          v[i] += CQ[(size_t)r * n + i] * s[r];
         }
-        Z[(size_t)j * n + i] = u;                            /* u = Q s */
-        rr += (cu - theta[M - 1 - j] * u) * (cu - theta[M - 1 - j] * u); /* r = C Q s - theta Q s */
-      }
+      for (PetscInt i = 0; i < n; i++) rr += (v[i] - theta[M - 1 - j] * u[i]) * (v[i] - theta[M - 1 - j] * u[i]); /* |C u - theta u|^2 */
       w[j] = theta[M - 1 - j];
       done = std::sqrt(rr) <= 1e-12 * scale;
     }

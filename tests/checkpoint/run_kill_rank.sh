@@ -6,12 +6,7 @@
 build=$1
 . "$(dirname "$0")/common.sh"
 
-make_map 48 40 64 3 9
-max_iter=2500
-opts=(-i map.h5 -o out.h5 -nmf_n_components 3 -nmf_random_state 5 -nmf_max_iter $max_iter -nmf_no_stop_criterion -nmf_verbose 0)
-launch 3 "${opts[@]}" -nmf_checkpoint ck.h5 -nmf_checkpoint_every 5
-wait_for ck.h5 60 || fail "no checkpoint appeared (the job is not iterating)"
-wait_for pids/2 10 || fail "the ranks did not start"
+start_checkpointed_job 5 5
 sleep 0.3 # checkpoints keep coming: the kill may land in the middle of one
 start=$(date +%s.%N)
 kill -KILL "$(cat pids/1)"

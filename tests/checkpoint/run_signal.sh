@@ -13,12 +13,7 @@
 build=$1; mode=$2
 . "$(dirname "$0")/common.sh"
 
-make_map 48 40 64 3 7
-max_iter=2500
-opts=(-i map.h5 -o out.h5 -nmf_n_components 3 -nmf_random_state 4 -nmf_max_iter $max_iter -nmf_no_stop_criterion -nmf_verbose 0)
-launch 3 "${opts[@]}" -nmf_checkpoint ck.h5 -nmf_checkpoint_every 50
-wait_for ck.h5 60 || fail "no checkpoint appeared (the job is not iterating)"
-wait_for pids/2 10 || fail "the ranks did not start"
+start_checkpointed_job 4 50
 case "$mode" in
   term_rank) sig=15; name=SIGTERM; kill -TERM "$(cat pids/1)" ;;
   usr1_mpiexec) sig=10; name=SIGUSR1; kill -USR1 "$launcher" ;;
