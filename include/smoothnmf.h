@@ -194,8 +194,8 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
 /* ================================================================ data and layout */
 
 /*@
-   NMFCreateDataDM - Creates the solver's distribution of a map: a DMDA over the pixels with n
-   degrees of freedom (channels) per pixel.
+   NMFCreateDataDM - Creates the solver's distribution of a map: a DMDA over the pixels (one
+   degree of freedom per pixel, the pixel grid) with the number of channels n composed with it.
 
    Collective
 
@@ -208,8 +208,14 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
             NULL for PETSc's choice
 
    Output Parameter:
-.  da - a DMDA (2-D over the image, or 1-D) with n dof per pixel; the pixel of image row i and
-        column j is i nx + j, the pixel-major (HyperSpy) order
+.  da - a DMDA (2-D over the image, or 1-D) of the pixels; the pixel of image row i and column
+        j is i nx + j, the pixel-major (HyperSpy) order
+
+   Notes:
+   Only the pixel grid goes through PETSc's sizes: a map may hold n p >= 2^31 values with a
+   PETSc of 32-bit indices (the solver keeps each rank's n p_local values in 64-bit sizes, see
+   NMFSetDataCompact()).  What must still fit PETSc's indices is checked where it is made: the
+   number of pixels p, and the p k values of the abundances H.
 
    Options Database Keys:
 +  -da_processors_x <px> - ranks along the image columns
@@ -217,28 +223,67 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
 
    Level: intermediate
 
-.seealso: NMFSetData(), NMFSetDataMat()
+.seealso: NMFSetData(), NMFSetDataCompact(), NMFSetDataMat(), NMFDataDMGetChannels(), NMFCreateDataVec()
 @*/
 PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, const PetscInt ly[], const PetscInt lx[], DM *da);
 
 /*@
-   NMFSetData - Gives the map X to the solver as a vector on the solver's DMDA.
+   NMFDataDMGetChannels - Gets the number of channels of a data DMDA.
+
+   Not Collective
+
+   Input Parameter:
+.  da - a DMDA from NMFCreateDataDM(), or an application's DMDA with n dof per pixel
+
+   Output Parameter:
+.  n - the number of channels (for an application's own DMDA: its dof)
+
+   Level: intermediate
+@*/
+PetscErrorCode NMFDataDMGetChannels(DM da, PetscInt *n);
+
+/*@
+   NMFCreateDataVec - Creates a vector for the map on a data DMDA: each owned pixel's n channels,
+   contiguous, in the order of the DMDA's pixels (the input of NMFSetData()).
+
+   Collective
+
+   Input Parameter:
+.  da - a DMDA from NMFCreateDataDM()
+
+   Output Parameter:
+.  X - a vector of local size n p_local
+
+   Notes:
+   A Vec is indexed with PetscInt: with 32-bit indices a map of n p >= 2^31 values is refused
+   with a message; give such a map with NMFSetDataCompact().
+
+   Level: beginner
+
+.seealso: NMFSetData(), NMFSetDataCompact()
+@*/
+PetscErrorCode NMFCreateDataVec(DM da, Vec *X);
+
+/*@
+   NMFSetData - Gives the map X to the solver as a vector of its owned pixels.
 
    Collective
 
    Input Parameters:
 +  nmf - the object
-.  da  - a DMDA from NMFCreateDataDM() (2-D: the image shape is the DMDA's; 1-D: no shape)
--  X   - a global vector of da: each owned pixel holds its n channels, contiguous
+.  da  - a DMDA from NMFCreateDataDM() (2-D: the image shape is the DMDA's; 1-D: no shape), or an
+         application's DMDA with n dof per pixel
+-  X   - a vector of local size n p_local (NMFCreateDataVec(), or a global vector of an n-dof
+         DMDA): each owned pixel holds its n channels, contiguous
 
    Notes:
-   The solver keeps a reference; X is modified in place by the data preparation (all-zero
-   pixels and channels set to log_shift, normalization).  Its object name, if any, is used in
-   error messages.
+   The solver keeps a reference and reads X's array in place; X is modified in place by the
+   data preparation (all-zero pixels and channels set to log_shift, normalization).  Its object
+   name, if any, is used in error messages.
 
    Level: beginner
 
-.seealso: NMFSetDataMat(), NMFSetDataCompact(), NMFCreateDataDM()
+.seealso: NMFSetDataMat(), NMFSetDataCompact(), NMFCreateDataDM(), NMFCreateDataVec()
 @*/
 PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X);
 
@@ -251,9 +296,10 @@ PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X);
 +  nmf   - the object
 .  da    - a DMDA from NMFCreateDataDM()
 .  type  - NMF_DATA_FLOAT64, NMF_DATA_FLOAT32, NMF_DATA_UINT16 or NMF_DATA_UINT8
--  array - the owned pixels (in the order of a global vector of da, n channels each) as double,
-           float, uint16_t or uint8_t, allocated with PetscMalloc(); the object takes it and
-           frees it.  The passes over X convert inside their loops.
+-  array - the owned pixels (in the order of the DMDA's pixels, n channels each, so n p_local
+           values: a 64-bit size, any size of map) as double, float, uint16_t or uint8_t,
+           allocated with PetscMalloc(); the object takes it and frees it.  The passes over X
+           convert inside their loops.
 
    Options Database Key (program):
 .  -nmf_data_type <native,float64,float32> - the storage type the program uses
@@ -311,7 +357,7 @@ PetscErrorCode NMFGetImageShape(NMF nmf, PetscInt *ny, PetscInt *nx);
    Notes:
    Each rank sends its owned rows to the ranks that own them in the solver's layout (a
    NMFCreateDataDM() DMDA: a 1-D partition of the pixels, or PETSc's 2-D block partition of
-   the image) with one VecScatter; X is never gathered.  X is copied (it is not modified and may
+   the image) with one MPI_Alltoallv of whole rows (counted in rows, so maps of n p >= 2^31 values pass); X is never gathered.  X is copied (it is not modified and may
    be destroyed after the call); peak memory is X plus two copies of the owned rows.  The row
    ownership of X is remembered for NMFGetHMat().  Mat's object name, if any, names the data in
    error messages (negative or non-finite entries are refused at NMFSetUp() with their pixel and

@@ -96,7 +96,8 @@ PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layou
 -  da     - a DMDA from NMFCreateDataDM() whose sizes fit the dataset
 
    Output Parameter:
-.  X - a global vector of da, filled (any integer or floating type converted to double)
+.  X - a vector from NMFCreateDataVec(da), filled (any integer or floating type converted to
+       double); a map of n p >= 2^31 values needs NMFIOReadMapCompact() instead
 
    Notes:
    Each rank reads a hyperslab of the dataset: collectively where parallel HDF5 allows it (the
@@ -147,8 +148,7 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
 
 /*@
    NMFIOReadMapAs - Reads the rank's own pixels of a map in the in-memory type that -nmf_data_type
-   asks for: a vector for float64, else a compact array (NMFIOChooseDataType(),
-   NMFIOReadMapLayout(), NMFIOReadMapCompact()).
+   asks for (NMFIOChooseDataType(), NMFIOReadMapCompact()), for NMFSetDataCompact().
 
    Collective
 
@@ -161,12 +161,12 @@ PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout l
 
    Output Parameters:
 +  type  - the type the map was read into
-.  X     - for NMF_DATA_FLOAT64: a new global vector of da, filled (NMFSetData takes it); else NULL
--  array - for the other types: the rank's pixels, pixel-major (NMFSetDataCompact takes it); else NULL
+-  array - the rank's pixels, pixel-major, n p_local values (a 64-bit size: any size of map);
+           NULL on failure
 
    Level: intermediate
 @*/
-PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, Vec *X, void **array);
+PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, void **array);
 
 /*@
    NMFIOGetMapShape - Gets the shape of a pixel-major input map.
@@ -215,12 +215,14 @@ PetscErrorCode NMFIOReadMap(MPI_Comm comm, const char spec[], DM da, Vec X);
 +  comm        - the communicator of da
 .  path        - the file
 .  dataset     - the new dataset's name
-.  da, X       - the DMDA (NMFCreateDataDM()) and a global vector of it
+.  da          - the DMDA (NMFCreateDataDM())
+.  x           - the rank's pixels, n values each (n p_local, pixel-major: the array of a
+                 NMFCreateDataVec() vector, or any array of that 64-bit size)
 -  create_file - PETSC_TRUE to create (truncate) the file, PETSC_FALSE to add to an existing one
 
    Level: intermediate
 @*/
-PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, Vec X, PetscBool create_file);
+PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, const PetscReal x[], PetscBool create_file);
 
 /*@
    NMFIOReadMatrix - Reads a small 2-D dataset (W, G, a mask) whole on every rank.
@@ -334,16 +336,19 @@ PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map,
 +  comm  - the communicator of da
 .  path  - the file to write
 .  map   - its axes, title and signal type
-.  da, X - the DMDA (NMFCreateDataDM()) and a global vector of it
+.  da    - the DMDA (NMFCreateDataDM())
+.  xtype - the type of x in memory (NMF_DATA_FLOAT64, _FLOAT32, _UINT16, _UINT8)
+.  x     - the rank's pixels, n values each (n p_local, pixel-major, a 64-bit size)
 .  dtype - the stored type: uint8, uint16, uint32, int16, int32, float32 or float64; integer
-           types need integer values within their range
+           types need integer values within their range (converted and checked in slabs of
+           pixels: no second copy of x)
 .  chunk - the chunk shape in pixels (rows, columns; or pixels, 1-D), each chunk holding every
            channel; {0, 0} for a contiguous dataset
 -  gzip  - the deflate level, 0 (none) to 9; needs a chunked dataset
 
    Level: advanced
 @*/
-PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, Vec X, const char dtype[], const PetscInt chunk[2], PetscInt gzip);
+PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, NMFDataType xtype, const void *x, const char dtype[], const PetscInt chunk[2], PetscInt gzip);
 
 /*@
    NMFIOWriteAbundance - Writes an H-shaped vector (daH has k dof per pixel, like the abundance

@@ -1,18 +1,26 @@
 /* Data distribution: pixels are owned in blocks of a DMDA over the image (2-D, one ghost
-   layer for the Laplacian) or over the pixel list (1-D, no shape).  X (n dof per pixel) and
-   H (k dof per pixel) live on two DMDAs with the same ownership.  Within a block, the owned
+   layer for the Laplacian) or over the pixel list (1-D, no shape).  The data DMDA is the pixel
+   grid (1 dof, the channel count n composed with it); X's n values per owned pixel are held by
+   the solver as a plain array with 64-bit sizes (n p may exceed 2^31), H (k dof per pixel) lives
+   on a second DMDA with the same ownership.  Within a block, the owned
    pixels are numbered row-major (x fastest), as in the HDF5 file. */
 #include "nmf_impl.h"
 
+/* the number of channels of a data DMDA, composed with it by NMFCreateDataDM() */
+#define NMF_CHANNELS_KEY "NMFDataChannels"
+
 PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, const PetscInt ly[], const PetscInt lx[], DM *da)
 {
-  PetscMPIInt size;
+  PetscMPIInt    size;
+  PetscContainer channels;
+  PetscInt      *nc;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "the data must have at least one channel, not %" PetscInt_FMT, n);
   if (ny > 0) {
     PetscCheck(ny >= 2 && nx >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2", ny, nx);
+    PetscCheck((PetscInt64)ny * nx <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "an image of %" PetscInt_FMT " x %" PetscInt_FMT " pixels has more pixels than this PETSc's 32-bit indices can count (2^31 - 1): use a PETSc configured --with-64-bit-indices", ny, nx);
     PetscInt mx = PETSC_DECIDE, my = PETSC_DECIDE;
     if (lx || ly) { /* the rank grid follows from the given ownership ranges */
       PetscCheck(lx && ly, comm, PETSC_ERR_ARG_WRONG, "give both ly and lx, or neither");
@@ -24,14 +32,52 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
       for (PetscInt j = 0; j < my; j++) sum += ly[j];
       PetscCheck(sum == ny, comm, PETSC_ERR_ARG_SIZ, "ly must split the %" PetscInt_FMT " image rows over %" PetscInt_FMT " ranks", ny, my);
     }
-    /* the X DMDA never exchanges ghosts: stencil width 0 */
-    PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, mx, my, n, 0, lx, ly, da));
+    /* the pixel grid alone (1 dof, no ghosts): X's n values per pixel are held by the solver in
+       64-bit sizes, so n p is not bounded by PETSc's 32-bit indices */
+    PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, mx, my, 1, 0, lx, ly, da));
   } else {
     PetscCheck(nx >= size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " pixels cannot be shared by %d ranks: use at most %" PetscInt_FMT " ranks", nx, size, nx);
-    PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, nx, n, 0, lx, da));
+    PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, nx, 1, 0, lx, da));
   }
   PetscCall(DMSetFromOptions(*da));
   PetscCall(DMSetUp(*da));
+  PetscCall(PetscMalloc1(1, &nc));
+  *nc = n;
+  PetscCall(PetscContainerCreate(comm, &channels));
+  PetscCall(PetscContainerSetPointer(channels, nc));
+  PetscCall(PetscContainerSetUserDestroy(channels, PetscContainerUserDestroyDefault));
+  PetscCall(PetscObjectCompose((PetscObject)*da, NMF_CHANNELS_KEY, (PetscObject)channels));
+  PetscCall(PetscContainerDestroy(&channels));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFDataDMGetChannels(DM da, PetscInt *n)
+{
+  PetscObject channels;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectQuery((PetscObject)da, NMF_CHANNELS_KEY, &channels));
+  if (channels) {
+    void *nc;
+    PetscCall(PetscContainerGetPointer((PetscContainer)channels, &nc));
+    *n = *(PetscInt *)nc;
+  } else PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, n, NULL, NULL, NULL, NULL, NULL)); /* an application's own DMDA: n dof per pixel */
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFCreateDataVec(DM da, Vec *X)
+{
+  PetscInt dim, M, N, xm, ym, n;
+  MPI_Comm comm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
+  PetscCall(NMFDataDMGetChannels(da, &n));
+  PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
+  const PetscInt64 p = dim == 2 ? (PetscInt64)M * N : M, pl = dim == 2 ? (PetscInt64)xm * ym : xm;
+  PetscCheck(p * n <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "a map of %" PetscInt64_FMT " pixels x %" PetscInt_FMT " channels has %" PetscInt64_FMT " values, more than a Vec can index with this PETSc's 32-bit indices (2^31 - 1): give it with NMFSetDataCompact() (64-bit sizes, any type) instead of NMFSetData()", p, n, p * n);
+  PetscCall(VecCreateMPI(comm, (PetscInt)(pl * n), (PetscInt)(p * n), X));
   PetscFunctionReturn(0);
 }
 
@@ -41,6 +87,7 @@ PetscErrorCode NMFCreateAbundanceDM_Private(NMF nmf)
   PetscInt        mx, my;
 
   PetscFunctionBegin;
+  PetscCheck((PetscInt64)nmf->p * nmf->k <= PETSC_MAX_INT, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the abundances H of %" PetscInt_FMT " pixels x %" PetscInt_FMT " components have %" PetscInt64_FMT " values, more than this PETSc's 32-bit indices allow (2^31 - 1): use fewer components, a smaller map, or a PETSc configured --with-64-bit-indices", nmf->p, nmf->k, (PetscInt64)nmf->p * nmf->k);
   PetscCall(DMDAGetInfo(nmf->daX, NULL, NULL, NULL, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   if (nmf->has_shape) {
     PetscCall(DMDAGetOwnershipRanges(nmf->daX, &lx, &ly, NULL));

@@ -139,10 +139,15 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
 try {
   PetscScalar *x;
+  NMFIOBlock   b;
+  PetscInt     nloc;
 
   PetscFunctionBegin;
   PetscCall(NMFInitializePackage());
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
+  PetscCall(NMFIOGetBlock_Private(da, &b));
+  PetscCall(VecGetLocalSize(X, &nloc));
+  PetscCheck((size_t)nloc == (size_t)b.xm * b.ym * b.dof, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the vector for the map holds %" PetscInt_FMT " values on this rank, expected n p_local = %" PetscInt_FMT " x %" PetscInt_FMT ": create it with NMFCreateDataVec()", nloc, b.dof, b.xm * b.ym);
   PetscCall(VecGetArray(X, &x));
   PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, sizeof(double), (char *)x, [&](hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, char *buf, bool *ok) { return ReadSelection(comm, dset, mspace, fspace, nloc, (double *)buf, ok); });
   PetscCall(VecRestoreArray(X, &x));
@@ -196,27 +201,19 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
-PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, Vec *X, void **array)
+PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, void **array)
 {
   PetscFunctionBegin;
-  *X     = NULL;
   *array = NULL;
   PetscCall(NMFIOChooseDataType(comm, spec, request, type));
-  if (*type == NMF_DATA_FLOAT64) {
-    PetscCall(DMCreateGlobalVector(da, X));
-    PetscCall(PetscObjectSetName((PetscObject)*X, spec));
-    PetscErrorCode ierr = NMFIOReadMapLayout(comm, spec, layout, da, *X);
-    if (ierr) PetscCall(VecDestroy(X)); /* nothing is handed out on failure */
-    PetscCall(ierr);
-  } else PetscCall(NMFIOReadMapCompact(comm, spec, layout, da, *type, array));
+  PetscCall(NMFIOReadMapCompact(comm, spec, layout, da, *type, array));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, Vec X, PetscBool create_file)
+PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, const PetscReal x[], PetscBool create_file)
 try {
   hid_t              file;
   NMFIOBlock         b;
-  const PetscScalar *x;
   bool               ok;
 
   PetscFunctionBegin;
@@ -240,9 +237,7 @@ try {
   hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
   hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-  PetscCall(VecGetArrayRead(X, &x));
   herr_t st = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, x);
-  PetscCall(VecRestoreArrayRead(X, &x));
   H5Pclose(dxpl);
   H5Sclose(mspace);
   H5Sclose(fspace);

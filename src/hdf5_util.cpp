@@ -183,7 +183,8 @@ void NMFIOCloseAll_Private(hid_t dset, hid_t file)
 PetscErrorCode NMFIOGetBlock_Private(DM da, NMFIOBlock *b)
 {
   PetscFunctionBegin;
-  PetscCall(DMDAGetInfo(da, &b->dim, &b->M, &b->N, NULL, NULL, NULL, NULL, &b->dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetInfo(da, &b->dim, &b->M, &b->N, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(NMFDataDMGetChannels(da, &b->dof)); /* a data DMDA's channels, else the DMDA's dof */
   PetscCall(DMDAGetCorners(da, &b->xs, &b->ys, NULL, &b->xm, &b->ym, NULL));
   if (b->dim == 1) {
     b->N  = 1;

@@ -191,16 +191,18 @@ static bool LookupDType(const char *name, DType *t)
   return false;
 }
 
-/* the local values in the stored type; *bad is the first local index that does not fit, or -1 */
-static void ConvertValues(const DType &t, const PetscScalar *x, PetscInt len, std::vector<unsigned char> &buf, PetscInt *bad)
+/* the local values (len of them, of type T) in the stored type; *bad is the first local index
+   that does not fit, or -1 */
+template <typename T>
+static void ConvertValues(const DType &t, const T *x, size_t len, std::vector<unsigned char> &buf, PetscInt64 *bad)
 {
   *bad = -1;
-  buf.resize(PetscMax(len, 1) * t.size);
-  for (PetscInt e = 0; e < len; e++) {
-    const double v   = x[e];
+  buf.resize(PetscMax(len, (size_t)1) * t.size);
+  for (size_t e = 0; e < len; e++) {
+    const double v      = (double)x[e];
     const bool   is_int = t.lo <= t.hi;
     if (is_int && !(v >= t.lo && v <= t.hi && v == std::floor(v))) {
-      if (*bad < 0) *bad = e;
+      if (*bad < 0) *bad = (PetscInt64)e;
       continue;
     }
     unsigned char *p = buf.data() + e * t.size;
@@ -214,14 +216,24 @@ static void ConvertValues(const DType &t, const PetscScalar *x, PetscInt len, st
   }
 }
 
-PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, Vec X, const char dtype[], const PetscInt chunk[2], PetscInt gzip)
+/* the HDF5 memory type of an in-memory map type */
+static hid_t MemType(NMFDataType xtype)
+{
+  switch (xtype) {
+  case NMF_DATA_FLOAT32: return H5T_NATIVE_FLOAT;
+  case NMF_DATA_UINT16: return H5T_NATIVE_UINT16;
+  case NMF_DATA_UINT8: return H5T_NATIVE_UINT8;
+  default: return H5T_NATIVE_DOUBLE;
+  }
+}
+
+PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, NMFDataType xtype, const void *x, const char dtype[], const PetscInt chunk[2], PetscInt gzip)
 try {
-  NMFIOBlock         b;
-  DType              t;
-  const PetscScalar *x;
-  PetscInt           bad;
-  bool               ok;
-  hid_t              file;
+  NMFIOBlock b;
+  DType      t;
+  PetscInt64 bad = -1;
+  bool       ok;
+  hid_t      file;
 
   PetscFunctionBegin;
   PetscCheck(LookupDType(dtype, &t), comm, PETSC_ERR_ARG_WRONG, "unknown dtype '%s': expected uint8, uint16, uint32, int16, int32, float32 or float64", dtype);
@@ -230,13 +242,23 @@ try {
   PetscCheck(!gzip || chunked, comm, PETSC_ERR_ARG_WRONG, "a gzip-compressed dataset must be chunked: give a chunk shape");
   PetscCall(NMFIOGetBlock_Private(da, &b));
 
-  /* the values in the stored type, checked on every rank */
+  /* the values in the stored type, checked on every rank (written as they are when x has it) */
   std::vector<unsigned char> buf;
-  const PetscInt             len = b.xm * b.ym * b.dof;
-  PetscCall(VecGetArrayRead(X, &x));
-  ConvertValues(t, x, len, buf, &bad);
-  const double badv = bad >= 0 ? x[bad] : 0;
-  PetscCall(VecRestoreArrayRead(X, &x));
+  const size_t               len    = (size_t)b.xm * b.ym * b.dof;
+  const bool                 direct = H5Tequal(MemType(xtype), t.mem) > 0;
+  double                     badv   = 0;
+  if (!direct) {
+    auto convert = [&](auto xv) {
+      ConvertValues(t, xv, len, buf, &bad);
+      if (bad >= 0) badv = (double)xv[bad];
+    };
+    switch (xtype) {
+    case NMF_DATA_FLOAT32: convert((const float *)x); break;
+    case NMF_DATA_UINT16: convert((const uint16_t *)x); break;
+    case NMF_DATA_UINT8: convert((const uint8_t *)x); break;
+    default: convert((const double *)x); break;
+    }
+  }
   PetscCall(NMFIOAllOK_Private(comm, bad < 0, &ok));
   if (!ok) {
     double v = bad >= 0 ? badv : -HUGE_VAL;
@@ -287,7 +309,7 @@ try {
   hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
   hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE); /* also what parallel HDF5 needs to write compressed chunks */
-  herr_t st = dset < 0 ? -1 : H5Dwrite(dset, t.mem, mspace, fspace, dxpl, buf.data());
+  herr_t st = dset < 0 ? -1 : H5Dwrite(dset, t.mem, mspace, fspace, dxpl, direct ? x : (const void *)buf.data());
   H5Pclose(dxpl);
   H5Sclose(mspace);
   H5Sclose(fspace);

@@ -41,8 +41,7 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   if (!nmf || !*nmf) PetscFunctionReturn(0);
   NMF s = *nmf;
   PetscCall(NMFMonitorCancel(s));
-  PetscCall(VecDestroy(&s->X));
-  PetscCall(PetscFree(s->Xc));
+  PetscCall(NMFDestroyData_Private(s));
   PetscCall(DMDestroy(&s->daX));
   PetscCall(VecDestroy(&s->H_init));
   PetscCall(VecDestroy(&s->fixed_H));
@@ -77,22 +76,31 @@ PetscErrorCode NMFGetOptionsPrefix(NMF nmf, const char *prefix[])
 
 /* ------------------------------------------------------------------ data */
 
+PetscErrorCode NMFDestroyData_Private(NMF nmf)
+{
+  PetscFunctionBegin;
+  if (nmf->Xc_owned) PetscCall(PetscFree(nmf->Xc));
+  nmf->Xc       = nullptr;
+  nmf->Xc_owned = PETSC_FALSE;
+  PetscCall(VecDestroy(&nmf->X));
+  PetscFunctionReturn(0);
+}
+
 /* the layout of the data: the DMDA, its image shape and the owned block */
 static PetscErrorCode SetDataLayout(NMF nmf, DM da)
 {
-  PetscInt dim, dof, M, N, sw;
+  PetscInt dim, M, N;
 
   PetscFunctionBegin;
   PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetData must come before NMFSetUp/NMFSolve");
-  PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, &dof, &sw, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetInfo(da, &dim, &M, &N, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCheck(dim == 1 || dim == 2, nmf->comm, PETSC_ERR_ARG_WRONG, "the data DMDA must be 1-D (pixels) or 2-D (image), not %" PetscInt_FMT "-D", dim);
   PetscCall(PetscObjectReference((PetscObject)da));
-  PetscCall(VecDestroy(&nmf->X));
-  PetscCall(PetscFree(nmf->Xc));
+  PetscCall(NMFDestroyData_Private(nmf));
   PetscCall(DMDestroy(&nmf->daX));
   PetscCall(PetscLayoutDestroy(&nmf->app_rows)); /* NMFSetDataMat sets it again after this */
   nmf->daX       = da;
-  nmf->n         = dof;
+  PetscCall(NMFDataDMGetChannels(da, &nmf->n));
   nmf->has_shape = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
   if (dim == 2) {
     PetscCheck(M > 1 && N > 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2 for the Laplacian", N, M);
@@ -114,12 +122,21 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
 
 PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
 try {
+  PetscInt     nloc;
+  PetscScalar *x;
+
   PetscFunctionBegin;
   PetscCall(SetDataLayout(nmf, da));
+  PetscCall(VecGetLocalSize(X, &nloc));
+  PetscCheck((size_t)nloc == NMFLocalSizeX_Private(nmf), PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the data Vec holds %" PetscInt_FMT " values on this rank, expected n p_local = %" PetscInt_FMT " x %" PetscInt_FMT ": create it with NMFCreateDataVec()", nloc, nmf->n, nmf->p_local);
   PetscCall(PetscObjectReference((PetscObject)X));
-  nmf->X      = X;
-  nmf->xtype  = NMF_DATA_FLOAT64;
-  nmf->xscale = 1.0;
+  nmf->X = X;
+  PetscCall(VecGetArray(X, &x)); /* read in place: the array stays valid while the Vec lives */
+  nmf->Xc = x;
+  PetscCall(VecRestoreArray(X, &x));
+  nmf->Xc_owned = PETSC_FALSE;
+  nmf->xtype    = NMF_DATA_FLOAT64;
+  nmf->xscale   = 1.0;
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
@@ -128,16 +145,10 @@ PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
 try {
   PetscFunctionBegin;
   PetscCall(SetDataLayout(nmf, da));
-  nmf->xtype  = type;
-  nmf->xscale = 1.0;
-  if (type == NMF_DATA_FLOAT64) { /* a double array: wrap it in a Vec of da */
-    PetscCall(DMCreateGlobalVector(da, &nmf->X));
-    PetscScalar *x;
-    PetscCall(VecGetArray(nmf->X, &x));
-    PetscCall(PetscArraycpy(x, (const double *)array, nmf->p_local * nmf->n));
-    PetscCall(VecRestoreArray(nmf->X, &x));
-    PetscCall(PetscFree(array));
-  } else nmf->Xc = array;
+  nmf->xtype    = type;
+  nmf->xscale   = 1.0;
+  nmf->Xc       = array;
+  nmf->Xc_owned = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
@@ -739,7 +750,7 @@ try {
   if (nmf->has_shape) snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
   else snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
-  if (nmf->X || nmf->Xc) PetscCall(PetscViewerASCIIPrintf(viewer, "X in memory: %s\n", NMFDataTypes[nmf->xtype]));
+  if (nmf->Xc) PetscCall(PetscViewerASCIIPrintf(viewer, "X in memory: %s\n", NMFDataTypes[nmf->xtype]));
   snprintf(line, sizeof line, "G: %s; n_components %d, algo %s, loss %s", nmf->G.empty() ? "identity (implicit)" : "given", (int)nmf->k, NMFAlgos[nmf->algo], nmf->l2 ? "l2" : "KL");
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   snprintf(line, sizeof line, "lambda_L %g, gamma %s, mu %s, epsilon_reg %g, force_simplex %s, dicotomy_tol %g", nmf->lambda_L, gam.c_str(), mu.c_str(), nmf->epsilon_reg, nmf->force_simplex ? "true" : "false", nmf->dicotomy_tol);

@@ -248,15 +248,15 @@ static void WithK(PetscInt k, F f)
   }
 }
 
-/* the stored X of nmf, dispatched on its type */
+/* the stored X of nmf (p_local n values, pixel-major), dispatched on its type */
 template <class F>
-static void WithX(NMF nmf, const double *Xd, F f)
+static void WithX(NMF nmf, F f)
 {
   switch (nmf->xtype) {
   case NMF_DATA_FLOAT32: f((const float *)nmf->Xc); break;
   case NMF_DATA_UINT16: f((const uint16_t *)nmf->Xc); break;
   case NMF_DATA_UINT8: f((const uint8_t *)nmf->Xc); break;
-  default: f(Xd); break;
+  default: f((const double *)nmf->Xc); break;
   }
 }
 
@@ -268,35 +268,27 @@ void NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vecto
     for (PetscInt c = 0; c < k; c++) Dt[c * n + i] = D[i * k + c];
   a->n = n, a->k = k, a->p_local = nmf->p_local;
   a->Dt = Dt.data(), a->H = H;
-  a->scale = nmf->Xc ? nmf->xscale : 1.0;
+  a->scale = nmf->xscale;
   a->shift = 0.0, a->eps = nmf->log_shift, a->l2 = nmf->l2 ? true : false;
 }
 
 PetscErrorCode NMFPassA_Private(NMF nmf, const NMFPassA &a, double *num, double *sums)
 {
-  const PetscScalar *Xd = nullptr;
-
   PetscFunctionBegin;
-  if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
-  WithX(nmf, Xd, [&](auto X) {
+  WithX(nmf, [&](auto X) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(X)>>;
     WithK<T>(a.k, [&](auto K) { PassA<decltype(K)::value, T>(a, X, num, sums); });
   });
-  if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMFPassB_Private(NMF nmf, const NMFPassA &a, double *At)
 {
-  const PetscScalar *Xd = nullptr;
-
   PetscFunctionBegin;
-  if (!nmf->Xc) PetscCall(VecGetArrayRead(nmf->X, &Xd));
-  WithX(nmf, Xd, [&](auto X) {
+  WithX(nmf, [&](auto X) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(X)>>;
     WithK<T>(a.k, [&](auto K) { PassB<decltype(K)::value, T>(a, X, At); });
   });
-  if (!nmf->Xc) PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
   PetscFunctionReturn(0);
 }
 
@@ -407,21 +399,18 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
 }
 
 /* A double view of the owned pixels q0 .. q0 + nq - 1 (all channels, pixel-major): a pointer
-   into X when it is stored as double, else a converted (and scaled) copy in buf. */
+   into X when it is stored as double with scale 1, else a converted (and scaled) copy in buf. */
 PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x)
 {
   const size_t off = (size_t)q0 * nmf->n, len = (size_t)nq * nmf->n;
 
   PetscFunctionBegin;
-  if (!nmf->Xc) {
-    const PetscScalar *Xd;
-    PetscCall(VecGetArrayRead(nmf->X, &Xd));
-    *x = Xd + off; /* the array stays valid while X is not modified */
-    PetscCall(VecRestoreArrayRead(nmf->X, &Xd));
+  if (nmf->xtype == NMF_DATA_FLOAT64 && nmf->xscale == 1.0) {
+    *x = (const double *)nmf->Xc + off;
     PetscFunctionReturn(0);
   }
   buf.resize(len);
-  WithX(nmf, nullptr, [&](auto X) {
+  WithX(nmf, [&](auto X) {
     for (size_t e = 0; e < len; e++) buf[e] = nmf->xscale * (double)X[off + e];
   });
   *x = buf.data();

@@ -1,7 +1,8 @@
 /* The application's own layout: X as a Mat of pixels x channels with any row ownership, G as a
    Mat of any type, and the results as Mats (H with the row ownership of the application's X).
-   Rows travel between the application's ownership and the solver's DMDA with one VecScatter;
-   nothing of size n x p is gathered. */
+   Rows of X travel from the application's ownership to the solver's with one MPI_Alltoallv of
+   whole rows (64-bit sizes: n p may pass 2^31), the rows of H back with a VecScatter; nothing of
+   size n x p is gathered. */
 #include "nmf_impl.h"
 #include <algorithm>
 
@@ -108,19 +109,79 @@ static PetscErrorCode CopyOwnedRows(Mat A, PetscInt r0, PetscInt r1, PetscInt nc
     PetscCall(MatDenseGetLDA(A, &lda));
     PetscCall(MatDenseGetArrayRead(A, &a));
     for (PetscInt r = 0; r < r1 - r0; r++)
-      for (PetscInt c = 0; c < ncols; c++) x[r * ncols + c] = a[r + c * lda]; /* X[r, c], column-major with leading dimension lda */
+      for (PetscInt c = 0; c < ncols; c++) x[(size_t)r * ncols + c] = a[r + (size_t)c * lda]; /* X[r, c], column-major with leading dimension lda */
     PetscCall(MatDenseRestoreArrayRead(A, &a));
     PetscFunctionReturn(0);
   }
-  PetscCall(PetscArrayzero(x, (r1 - r0) * ncols));
+  PetscCall(PetscArrayzero(x, (size_t)(r1 - r0) * ncols));
   for (PetscInt r = r0; r < r1; r++) {
     PetscInt           nz;
     const PetscInt    *cols;
     const PetscScalar *vals;
     PetscCall(MatGetRow(A, r, &nz, &cols, &vals));
-    for (PetscInt e = 0; e < nz; e++) x[(r - r0) * ncols + cols[e]] = vals[e];
+    for (PetscInt e = 0; e < nz; e++) x[(size_t)(r - r0) * ncols + cols[e]] = vals[e];
     PetscCall(MatRestoreRow(A, r, &nz, &cols, &vals));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Sends the application's owned rows r0..r1-1 (n values each, row-major in rows) to the ranks
+   that own those pixels in the solver's layout da, and returns the solver's owned pixels in
+   *x (PetscMalloc'd, n p_local values, pixel-major).  One MPI_Alltoallv of whole rows (an MPI
+   datatype of n values, so the counts are pixels and no count or offset reaches 2^31); the
+   solver index of each row travels with it. */
+static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscInt r0, PetscInt r1, const PetscScalar *rows, PetscScalar **x)
+{
+  PetscMPIInt           size;
+  PetscInt              xm, ym, dim;
+  std::vector<PetscInt> idx, solver_start;
+  MPI_Datatype          row_type;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
+  const PetscInt pl = dim == 2 ? xm * ym : xm;
+  /* where the solver's ranks start in its global pixel numbering */
+  solver_start.assign(size + 1, 0);
+  PetscInt mine = pl;
+  PetscCallMPI(MPI_Allgather(&mine, 1, MPIU_INT, solver_start.data() + 1, 1, MPIU_INT, comm));
+  for (PetscMPIInt r = 0; r < size; r++) solver_start[r + 1] += solver_start[r];
+  PetscCall(SolverPixelIndices(da, r0, r1, idx));
+
+  /* the owned rows grouped by destination rank (stable: ascending row within a rank) */
+  const PetscInt              nrows = r1 - r0;
+  std::vector<PetscMPIInt>    dest(nrows), scount(size, 0), rcount(size), sdispl(size + 1, 0), rdispl(size + 1, 0);
+  for (PetscInt r = 0; r < nrows; r++) {
+    dest[r] = (PetscMPIInt)(std::upper_bound(solver_start.begin(), solver_start.end(), idx[r]) - solver_start.begin()) - 1;
+    scount[dest[r]]++;
+  }
+  PetscCallMPI(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm));
+  for (PetscMPIInt r = 0; r < size; r++) {
+    sdispl[r + 1] = sdispl[r] + scount[r];
+    rdispl[r + 1] = rdispl[r] + rcount[r];
+  }
+  PetscCheck(rdispl[size] == pl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "redistribution of the data rows: %d rows arrive for %" PetscInt_FMT " owned pixels", rdispl[size], pl);
+  std::vector<PetscInt>    sidx(nrows), ridx(pl);
+  std::vector<PetscMPIInt> fill(sdispl.begin(), sdispl.end() - 1);
+  std::vector<PetscScalar> sbuf((size_t)nrows * n), rbuf((size_t)pl * n);
+  for (PetscInt r = 0; r < nrows; r++) {
+    const PetscMPIInt at = fill[dest[r]]++;
+    sidx[at]             = idx[r];
+    PetscCall(PetscArraycpy(sbuf.data() + (size_t)at * n, rows + (size_t)r * n, n));
+  }
+  PetscCallMPI(MPI_Alltoallv(sidx.data(), scount.data(), sdispl.data(), MPIU_INT, ridx.data(), rcount.data(), rdispl.data(), MPIU_INT, comm));
+  PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)n, MPIU_SCALAR, &row_type));
+  PetscCallMPI(MPI_Type_commit(&row_type));
+  PetscCallMPI(MPI_Alltoallv(sbuf.data(), scount.data(), sdispl.data(), row_type, rbuf.data(), rcount.data(), rdispl.data(), row_type, comm));
+  PetscCallMPI(MPI_Type_free(&row_type));
+  std::vector<PetscScalar>().swap(sbuf);
+
+  /* each arrived row into its pixel: solver index - the rank's start */
+  PetscMPIInt rank;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscMalloc(PetscMax((size_t)pl * n, (size_t)1) * sizeof(PetscScalar), x));
+  for (PetscInt e = 0; e < pl; e++) PetscCall(PetscArraycpy(*x + (size_t)(ridx[e] - solver_start[rank]) * n, rbuf.data() + (size_t)e * n, n));
   PetscFunctionReturn(0);
 }
 
@@ -129,10 +190,9 @@ try {
   PetscInt    p, n, r0, r1, ny, nx;
   PetscBool   parallel;
   DM          da;
-  Vec         rows, Xs;
-  VecScatter  sc;
   PetscLayout rmap;
   const char *name;
+  PetscScalar *x;
 
   PetscFunctionBegin;
   PetscCall(NMFInitializePackage());
@@ -145,27 +205,19 @@ try {
   PetscCheck(ny == 0 || ny * nx == p, nmf->comm, PETSC_ERR_ARG_SIZ, "the image shape (%" PetscInt_FMT ", %" PetscInt_FMT ") has %" PetscInt_FMT " pixels but the data Mat X has %" PetscInt_FMT " rows", ny, nx, ny * nx, p);
   PetscCall(PetscLogEventBegin(NMF_Redistribute, 0, 0, 0, 0));
   PetscCall(NMFCreateDataDM(nmf->comm, n, ny, nx, NULL, NULL, &da));
-  PetscCall(DMCreateGlobalVector(da, &Xs));
   PetscCall(PetscObjectGetName((PetscObject)X, &name));
-  PetscCall(PetscObjectSetName((PetscObject)Xs, name)); /* names the data in error messages */
+  PetscCall(PetscObjectSetName((PetscObject)da, name)); /* names the data in error messages */
 
-  /* the application's rows, pixel-major, then one scatter to the solver's owners */
+  /* the application's rows, pixel-major, then one exchange to the solver's owners */
   PetscCall(MatGetOwnershipRange(X, &r0, &r1));
-  PetscCall(VecCreateMPI(nmf->comm, (r1 - r0) * n, p * n, &rows));
-  PetscScalar *x;
-  PetscCall(VecGetArrayWrite(rows, &x));
-  PetscCall(CopyOwnedRows(X, r0, r1, n, x));
-  PetscCall(VecRestoreArrayWrite(rows, &x));
-  PetscCall(CreateRowScatter(da, r0, r1, n, rows, Xs, &sc));
-  PetscCall(VecScatterBegin(sc, rows, Xs, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, rows, Xs, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&rows));
+  std::vector<PetscScalar> rows(PetscMax((size_t)(r1 - r0) * n, (size_t)1));
+  PetscCall(CopyOwnedRows(X, r0, r1, n, rows.data()));
+  PetscCall(RedistributeRows(nmf->comm, da, n, r0, r1, rows.data(), &x));
+  std::vector<PetscScalar>().swap(rows);
 
-  PetscCall(NMFSetData(nmf, da, Xs));
+  PetscCall(NMFSetDataCompact(nmf, da, NMF_DATA_FLOAT64, x));
   PetscCall(MatGetLayouts(X, &rmap, NULL));
   PetscCall(PetscLayoutReference(rmap, &nmf->app_rows)); /* for NMFGetHMat */
-  PetscCall(VecDestroy(&Xs));
   PetscCall(DMDestroy(&da));
   PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
   PetscFunctionReturn(0);

@@ -51,10 +51,14 @@ struct _p_NMF {
   PetscBool           view = PETSC_FALSE; /* -nmf_view: NMFView after NMFSolve */
   PetscInt            scree_n = 0;        /* -nmf_scree: number of leading singular values of X to compute */
 
-  /* data: X on daX (n dof per pixel) as a Vec, or compact (Xc of type xtype, value xscale * stored) */
-  NMFDataType xtype  = NMF_DATA_FLOAT64;
-  void       *Xc     = nullptr;
-  double      xscale = 1.0;
+  /* data: the n values of each owned pixel, pixel-major, p_local n of them in 64-bit sizes (no
+     PETSc index of X, so n p may pass 2^31): Xc of type xtype, the value xscale * stored.  daX is
+     the pixel grid (NMFCreateDataDM); X is the application's Vec when NMFSetData gave one (Xc then
+     points into its array and Xc_owned is false). */
+  NMFDataType xtype    = NMF_DATA_FLOAT64;
+  void       *Xc       = nullptr;
+  PetscBool   Xc_owned = PETSC_FALSE;
+  double      xscale   = 1.0;
   DM        daX = nullptr;
   Vec       X = nullptr;
   PetscInt  n = 0, p = 0, ny = 0, nx = 0;
@@ -114,6 +118,11 @@ struct _p_NMF {
   PetscBool           fingerprint_wanted = PETSC_FALSE;      /* take the input's fingerprint in NMFSetUp */
   NMFFingerprint      fingerprint;                           /* of the raw X, before preparation */
 };
+
+/* the number of values of X this rank holds (a 64-bit size) */
+static inline size_t NMFLocalSizeX_Private(NMF nmf) { return (size_t)nmf->p_local * (size_t)nmf->n; }
+/* releases X (the array when the object owns it, the application's Vec) */
+PetscErrorCode NMFDestroyData_Private(NMF nmf);
 
 /* log.cpp: the class id and the log events (NMFInitializePackage registers them) */
 extern PetscClassId  NMF_CLASSID;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cfloat>
 #include <cstdint>
+#include <string>
 
 
 /* What one pass over X as given tells (all of it summed over the ranks): the first bad entry
@@ -84,30 +85,38 @@ static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
   PetscFunctionReturn(0);
 }
 
-/* compact storage -> a double Vec on daX (when log_shift must be stored in X) */
+/* compact storage -> a double array (when log_shift must be stored in X), converted block by
+   block: no second full copy beyond the new array itself */
 static PetscErrorCode ConvertToDouble(NMF nmf)
 {
   std::vector<double> buf;
   const double       *x;
-  PetscScalar        *xd;
-  const char         *name = NULL;
+  double             *xd;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)nmf->daX, &name));
-  std::string keep = name ? name : "";
-  PetscCall(VecDestroy(&nmf->X));
-  PetscCall(DMCreateGlobalVector(nmf->daX, &nmf->X));
-  PetscCall(PetscObjectSetName((PetscObject)nmf->X, keep.c_str()));
-  PetscCall(VecGetArray(nmf->X, &xd));
-  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) { /* block by block: no second full copy */
+  PetscCall(PetscMalloc(PetscMax(NMFLocalSizeX_Private(nmf), (size_t)1) * sizeof(double), &xd));
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
     const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
     PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
-    for (PetscInt e = 0; e < nb * nmf->n; e++) xd[(size_t)q0 * nmf->n + e] = x[e];
+    PetscCall(PetscArraycpy(xd + (size_t)q0 * nmf->n, x, (size_t)nb * nmf->n));
   }
-  PetscCall(VecRestoreArray(nmf->X, &xd));
-  PetscCall(PetscFree(nmf->Xc));
-  nmf->xtype  = NMF_DATA_FLOAT64;
-  nmf->xscale = 1.0;
+  PetscCall(NMFDestroyData_Private(nmf));
+  nmf->Xc       = xd;
+  nmf->Xc_owned = PETSC_TRUE;
+  nmf->xtype    = NMF_DATA_FLOAT64;
+  nmf->xscale   = 1.0;
+  PetscFunctionReturn(0);
+}
+
+/* X was changed in place through its array: an application's Vec gets a new state */
+static PetscErrorCode MarkVecChanged(NMF nmf)
+{
+  PetscScalar *x;
+
+  PetscFunctionBegin;
+  if (!nmf->X) PetscFunctionReturn(0);
+  PetscCall(VecGetArray(nmf->X, &x));
+  PetscCall(VecRestoreArray(nmf->X, &x));
   PetscFunctionReturn(0);
 }
 
@@ -163,8 +172,9 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetName(nmf->X ? (PetscObject)nmf->X : (PetscObject)nmf->daX, &name));
+  std::string what = name ? name : "the data"; /* the name outlives a conversion of X */
   PetscCall(ScanX(nmf, &scan));
-  PetscCheck(scan.bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", name ? name : "the data", scan.badv, scan.bad / n, scan.bad % n);
+  PetscCheck(scan.bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %g at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", what.c_str(), scan.badv, scan.bad / n, scan.bad % n);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   const std::vector<double> &rowsum   = scan.rowsum;
@@ -173,17 +183,17 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   for (PetscInt q = 0; q < pl; q++) any_zero |= zero_col[q];
   for (PetscInt i = 0; i < n; i++) any_zero |= (rowsum[i] == 0);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any_zero, 1, MPI_INT, MPI_MAX, nmf->comm));
-  if (any_zero && nmf->Xc) PetscCall(ConvertToDouble(nmf));
+  if (any_zero && nmf->xtype != NMF_DATA_FLOAT64) PetscCall(ConvertToDouble(nmf));
   if (any_zero) {
-    PetscScalar *x;
-    PetscCall(VecGetArray(nmf->X, &x));
+    double *x = (double *)nmf->Xc;
     for (PetscInt q = 0; q < pl; q++) {
+      double *xq = x + (size_t)q * n;
       if (zero_col[q])
-        for (PetscInt i = 0; i < n; i++) x[q * n + i] = eps; /* X[:, q] <- eps */
+        for (PetscInt i = 0; i < n; i++) xq[i] = eps; /* X[:, q] <- eps */
       for (PetscInt i = 0; i < n; i++)
-        if (rowsum[i] == 0) x[q * n + i] = eps; /* X[i, :] <- eps */
+        if (rowsum[i] == 0) xq[i] = eps; /* X[i, :] <- eps */
     }
-    PetscCall(VecRestoreArray(nmf->X, &x));
+    PetscCall(MarkVecChanged(nmf));
   }
 
   /* normalize: X <- f X with f = k / (mean(X) n) (compact X: f becomes its scale) */
@@ -191,18 +201,18 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   if (nmf->normalize) {
     double s = 0;
     PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-      for (PetscInt e = 0; e < nb * n; e++) s += x[e];
+      for (size_t e = 0; e < (size_t)nb * n; e++) s += x[e];
       return PetscErrorCode(0);
     }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
     const double mean = s / ((double)n * (double)nmf->p);
     nmf->norm_factor  = nmf->k / (mean * n);
-    if (nmf->Xc) nmf->xscale = nmf->norm_factor;
+    if (nmf->xtype != NMF_DATA_FLOAT64) nmf->xscale = nmf->norm_factor;
     else {
-      PetscScalar *x;
-      PetscCall(VecGetArray(nmf->X, &x));
-      for (PetscInt e = 0; e < pl * n; e++) x[e] = nmf->norm_factor * x[e];
-      PetscCall(VecRestoreArray(nmf->X, &x));
+      double      *x   = (double *)nmf->Xc;
+      const size_t len = NMFLocalSizeX_Private(nmf);
+      for (size_t e = 0; e < len; e++) x[e] = nmf->norm_factor * x[e];
+      PetscCall(MarkVecChanged(nmf));
     }
   }
 
@@ -214,7 +224,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   } else {
     double sums[2] = {0, 0};
     PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-      for (PetscInt e = 0; e < nb * n; e++) {
+      for (size_t e = 0; e < (size_t)nb * n; e++) {
         if (x[e] > 0) sums[0] += x[e] * std::log(PetscMax(x[e], eps)); /* X = 0 adds 0 */
         sums[1] += x[e];
       }

@@ -36,12 +36,10 @@ static PetscErrorCode ScaledLaplacian(NMF nmf, Vec H, const double *HL, double *
    at W0 = eps (m x k), H0 = eps (k x p), D0 = G W0, Y0 = D0 H0. */
 PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamma_W)
 {
-  const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
+  const PetscInt      n = nmf->n, k = nmf->k;
   const PetscInt      m = nmf->G.empty() ? n : nmf->m;
   const double        eps = nmf->log_shift;
   std::vector<double> W0(m * k, eps), D0(n * k), rowsumD(n, 0.0), Y0(n), sW(n, 0.0);
-  std::vector<double> buf;
-  const double       *X;
   double              colsumH0 = 0, gH = -PETSC_MAX_REAL;
 
   PetscFunctionBegin;
@@ -56,15 +54,18 @@ PetscErrorCode NMFLipschitzBounds_Private(NMF nmf, double *gamma_H, double *gamm
       rowsumD[i] += D0[i * k + c];
     }
   }
-  PetscCall(NMFXBlock_Private(nmf, 0, pl, buf, &X));
-  for (PetscInt q = 0; q < pl; q++) {
-    for (PetscInt i = 0; i < n; i++) sW[i] += colsumH0 * X[q * n + i] / (Y0[i] * Y0[i]) * eps;
-    for (PetscInt c = 0; c < k; c++) {
-      double s = 0;
-      for (PetscInt i = 0; i < n; i++) s += D0[i * k + c] * (rowsumD[i] * X[q * n + i] / (Y0[i] * Y0[i]));
-      gH = PetscMax(gH, s);
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *X) {
+    for (PetscInt q = 0; q < nb; q++) {
+      const double *xq = X + (size_t)q * n;
+      for (PetscInt i = 0; i < n; i++) sW[i] += colsumH0 * xq[i] / (Y0[i] * Y0[i]) * eps;
+      for (PetscInt c = 0; c < k; c++) {
+        double s = 0;
+        for (PetscInt i = 0; i < n; i++) s += D0[i * k + c] * (rowsumD[i] * xq[i] / (Y0[i] * Y0[i]));
+        gH = PetscMax(gH, s);
+      }
     }
-  }
+    return PetscErrorCode(0);
+  }));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sW.data(), (PetscMPIInt)n, MPI_DOUBLE, MPI_SUM, nmf->comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &gH, 1, MPI_DOUBLE, MPI_MAX, nmf->comm));
   double gW = -PETSC_MAX_REAL;

@@ -11,7 +11,7 @@ try {
   PetscFunctionBegin;
   if (nmf->setupcalled) PetscFunctionReturn(0);
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_INIT));
-  PetscCheck(nmf->X || nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
+  PetscCheck(nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
   const PetscInt k = nmf->k, n = nmf->n;
   PetscCheck((PetscInt)nmf->mu.size() == 1 || (PetscInt)nmf->mu.size() == k, nmf->comm, PETSC_ERR_ARG_SIZ, "mu has %zu values: give one value or one per component (n_components = %" PetscInt_FMT ")", nmf->mu.size(), k);
   PetscCheck(!nmf->force_simplex || k * nmf->log_shift < 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "n_components * log_shift = %g >= 1: no abundances on the simplex can stay above log_shift", (double)(k * nmf->log_shift));

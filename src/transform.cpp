@@ -47,7 +47,7 @@ PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
     for (PetscInt i = 0; i < n; i++) {
       double s = 0;
       for (PetscInt c = 0; c < k; c++) s += nmf->GW[i * k + c] * h[q * k + c]; /* Y = G W H */
-      y[q * n + i] = s;
+      y[(size_t)q * n + i] = s;
     }
   PetscCall(VecRestoreArray(Y, &y));
   PetscCall(VecRestoreArrayRead(nmf->H, &h));

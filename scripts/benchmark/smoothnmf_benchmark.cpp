@@ -6,7 +6,7 @@
 
    Phases, all ranks together:
      1. read the rank's share of X (pixels x channels) as the program does (-bench_data_type is the
-        program's -nmf_data_type: X kept as float64 in a Vec, or compact uint8 / uint16 / float32);
+        program's -nmf_data_type: X kept as float64, or compact uint8 / uint16 / float32);
      2. streaming passes: a plain sum over the share of X as stored, and over a float64 copy of it
         (allocated, filled, summed, freed), the best of -bench_passes passes each, every pass
         started on all ranks at once (a barrier) so the ranks share the memory bandwidth as in
@@ -178,7 +178,6 @@ static PetscErrorCode Run(MPI_Comm comm)
   Options     o;
   NMF         nmf;
   DM          da;
-  Vec         X     = NULL;
   void       *Xc    = NULL;
   PetscMPIInt rank, size;
   double      st[S_COUNT] = {0};
@@ -211,7 +210,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
   NMFDataType dtype;
-  PetscCall(NMFIOReadMapAs(comm, o.input, NMF_LAYOUT_PIXELS_FIRST, da, o.data_type, &dtype, &X, &Xc));
+  PetscCall(NMFIOReadMapAs(comm, o.input, NMF_LAYOUT_PIXELS_FIRST, da, o.data_type, &dtype, &Xc));
   st[S_READ] = MPI_Wtime() - t0;
   PetscInt xm, ym;
   PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
@@ -224,7 +223,6 @@ static PetscErrorCode Run(MPI_Comm comm)
 
   /* 2. streaming passes: X as stored, then a float64 copy (freed before the solver) */
   const void *xs = Xc;
-  if (X) PetscCall(VecGetArrayRead(X, (const PetscScalar **)&xs));
   st[S_PASS_STORED] = BestPass(comm, (int)o.passes, [&] { return SumStored(dtype, xs, len); });
   const size_t bytes64 = PetscMax(len, (size_t)1) * sizeof(double);
   void        *mem     = mmap(NULL, bytes64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -233,12 +231,10 @@ static PetscErrorCode Run(MPI_Comm comm)
   ToDouble(dtype, xs, len, x64);
   st[S_PASS64] = BestPass(comm, (int)o.passes, [&] { return Sum(x64, len); });
   munmap(mem, bytes64);
-  if (X) PetscCall(VecRestoreArrayRead(X, (const PetscScalar **)&xs));
   st[S_RESET_OK] = ResetPeakRSS() ? 1 : 0;
 
   /* 3. the solver: set-up (counted apart), then the iterations */
-  if (X) PetscCall(NMFSetData(nmf, da, X));
-  else PetscCall(NMFSetDataCompact(nmf, da, dtype, Xc));
+  PetscCall(NMFSetDataCompact(nmf, da, dtype, Xc));
   st[S_RSS_BEFORE_SOLVE] = StatusKB("VmRSS");
   bench::TrafficCounters tc;
   PetscCallMPI(MPI_Barrier(comm));
@@ -334,7 +330,6 @@ static PetscErrorCode Run(MPI_Comm comm)
     fflush(stdout);
   }
   PetscCall(NMFDestroy(&nmf));
-  PetscCall(VecDestroy(&X));
   PetscCall(DMDestroy(&da));
   PetscFunctionReturn(0);
 }

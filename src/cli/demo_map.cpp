@@ -18,7 +18,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
+#include <type_traits>
 #include <unistd.h>
 #include <vector>
 
@@ -142,7 +144,18 @@ static void SetAxis(NMFAxis *a, const char *name, const char *units, double scal
   a->navigate = navigate;
 }
 
-static PetscErrorCode WriteFiles(MPI_Comm comm, const GeneratorOptions &o, const char path[], DM da, Vec X, DM daH, Vec Ht, const std::vector<double> &D)
+/* the in-memory type of the generated counts: the stored type itself when the solver has it
+   (no conversion, no double copy of a large map), else float64 */
+static NMFDataType GeneratedType(const GeneratorOptions &o)
+{
+  if (!o.hspy || !strcmp(o.dtype, "float64")) return NMF_DATA_FLOAT64;
+  if (!strcmp(o.dtype, "uint8")) return NMF_DATA_UINT8;
+  if (!strcmp(o.dtype, "uint16")) return NMF_DATA_UINT16;
+  if (!strcmp(o.dtype, "float32")) return NMF_DATA_FLOAT32;
+  return NMF_DATA_FLOAT64;
+}
+
+static PetscErrorCode WriteFiles(MPI_Comm comm, const GeneratorOptions &o, const char path[], DM da, NMFDataType xtype, const void *x, DM daH, Vec Ht, const std::vector<double> &D)
 {
   PetscFunctionBegin;
   if (o.hspy) {
@@ -158,56 +171,81 @@ static PetscErrorCode WriteFiles(MPI_Comm comm, const GeneratorOptions &o, const
     SetAxis(&info.axes[1], "x", "nm", o.pixel_size, 0.0, o.nx, PETSC_TRUE);
     SetAxis(&info.axes[2], "Energy", "keV", o.energy_scale, o.energy_offset, o.n, PETSC_FALSE);
     info.has_axes = PETSC_TRUE;
-    PetscCall(NMFIOWriteHspyMap(comm, path, &info, da, X, o.dtype, o.chunks, o.chunks[0] ? o.gzip : 0));
-  } else PetscCall(NMFIOWriteMap(comm, path, "/X", da, X, PETSC_TRUE));
+    PetscCall(NMFIOWriteHspyMap(comm, path, &info, da, xtype, x, o.dtype, o.chunks, o.chunks[0] ? o.gzip : 0));
+  } else PetscCall(NMFIOWriteMap(comm, path, "/X", da, (const PetscReal *)x, PETSC_TRUE));
   PetscCall(NMFIOWriteMatrix(comm, path, "/truth/spectra", o.n, o.k, D.data()));
   PetscCall(NMFIOWriteAbundance(comm, path, "/truth/maps", daH, Ht));
   PetscFunctionReturn(0);
+}
+
+/* the counts of the owned pixels into x (of type T, n per pixel, pixel-major, 64-bit offsets);
+   *too_big: a count that T cannot hold */
+template <typename T>
+static void GenerateCounts(const GeneratorOptions &o, const std::vector<double> &D, PetscInt xs, PetscInt ys, PetscInt xm, PetscInt ym, T *x, PetscScalar *ht, double *too_big)
+{
+  const PetscInt n = o.n, k = o.k, nx = o.nx;
+  const double   tmax = std::is_integral<T>::value ? (double)std::numeric_limits<T>::max() : HUGE_VAL;
+  for (PetscInt i = ys; i < ys + ym; i++)
+    for (PetscInt j = xs; j < xs + xm; j++) {
+      const PetscInt q  = (i - ys) * xm + (j - xs);
+      PetscScalar   *h  = ht + (size_t)q * k;
+      T             *px = x + (size_t)q * n;
+      Abundances(o, i, j, h);
+      for (PetscInt e = 0; e < n; e++) {
+        double lam = 0;
+        for (PetscInt c = 0; c < k; c++) lam += o.counts * D[e * k + c] * h[c];
+        const double v = KeyedPoisson(lam, o.map_seed >= 0 ? o.map_seed : o.seed, ((PetscInt64)i * nx + j) * n + e);
+        if (v > tmax) *too_big = PetscMax(*too_big, v);
+        px[e] = (T)v;
+      }
+    }
 }
 
 static PetscErrorCode Run(MPI_Comm comm)
 {
   GeneratorOptions o;
   DM               da, daH;
-  Vec              X, Ht;
+  Vec              Ht;
   PetscMPIInt      rank;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(ReadOptions(comm, &o));
-  const PetscInt n = o.n, k = o.k, nx = o.nx;
+  const PetscInt n = o.n, k = o.k;
   std::vector<double> D;
   Spectra(o, D);
 
-  /* X (n counts per pixel) and the true abundances (k per pixel), with the same ownership */
+  /* X (n counts per pixel, in 64-bit sizes) and the true abundances (k per pixel), with the same ownership */
   PetscCall(NMFCreateDataDM(comm, n, o.ny, o.nx, NULL, NULL, &da));
   PetscCall(DMDACreateCompatibleDMDA(da, k, &daH));
-  PetscCall(DMCreateGlobalVector(da, &X));
   PetscCall(DMCreateGlobalVector(daH, &Ht));
   PetscInt xs, ys, xm, ym;
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
-  PetscScalar *x, *ht;
-  PetscCall(VecGetArray(X, &x));
+  const NMFDataType xtype    = GeneratedType(o);
+  const size_t      sizes[]  = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
+  const size_t      nvalues  = (size_t)xm * ym * n;
+  void             *x        = NULL;
+  double            too_big  = 0;
+  PetscScalar      *ht;
+  PetscCall(PetscMalloc(PetscMax(nvalues, (size_t)1) * sizes[xtype], &x));
   PetscCall(VecGetArray(Ht, &ht));
-  for (PetscInt i = ys; i < ys + ym; i++)
-    for (PetscInt j = xs; j < xs + xm; j++) {
-      const PetscInt q = (i - ys) * xm + (j - xs);
-      PetscScalar   *h = ht + q * k, *px = x + q * n;
-      Abundances(o, i, j, h);
-      for (PetscInt e = 0; e < n; e++) {
-        double lam = 0;
-        for (PetscInt c = 0; c < k; c++) lam += o.counts * D[e * k + c] * h[c];
-        px[e] = KeyedPoisson(lam, o.map_seed >= 0 ? o.map_seed : o.seed, ((PetscInt64)i * nx + j) * n + e);
-      }
-    }
+  switch (xtype) {
+  case NMF_DATA_UINT8: GenerateCounts(o, D, xs, ys, xm, ym, (uint8_t *)x, ht, &too_big); break;
+  case NMF_DATA_UINT16: GenerateCounts(o, D, xs, ys, xm, ym, (uint16_t *)x, ht, &too_big); break;
+  case NMF_DATA_FLOAT32: GenerateCounts(o, D, xs, ys, xm, ym, (float *)x, ht, &too_big); break;
+  default: GenerateCounts(o, D, xs, ys, xm, ym, (double *)x, ht, &too_big); break;
+  }
   PetscCall(VecRestoreArray(Ht, &ht));
-  PetscCall(VecRestoreArray(X, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &too_big, 1, MPI_DOUBLE, MPI_MAX, comm));
+  if (too_big > 0) PetscCall(PetscFree(x));
+  PetscCheck(too_big == 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "the map holds the value %g, which %s cannot store exactly: choose a wider type (e.g. uint32 or float64) or fewer -counts", too_big, o.dtype);
 
   /* written under a temporary name, renamed when complete */
   long long tag = (long long)getpid();
   PetscCallMPI(MPI_Bcast(&tag, 1, MPI_LONG_LONG, 0, comm));
   const std::string tmp  = std::string(o.out) + ".tmp" + std::to_string(tag);
-  PetscErrorCode    ierr = WriteFiles(comm, o, tmp.c_str(), da, X, daH, Ht, D);
+  PetscErrorCode    ierr = WriteFiles(comm, o, tmp.c_str(), da, xtype, x, daH, Ht, D);
+  PetscCall(PetscFree(x));
   int               ok   = !ierr && (rank != 0 || rename(tmp.c_str(), o.out) == 0);
   if (rank == 0 && !ok) unlink(tmp.c_str());
   PetscCall(ierr);
@@ -217,7 +255,6 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscCall(PetscPrintf(comm, "wrote %s: a HyperSpy signal '%s', %" PetscInt_FMT " x %" PetscInt_FMT " pixels x %" PetscInt_FMT " channels (%s%s), %" PetscInt_FMT " phases, truth in /truth\n", o.out, o.title, o.ny, o.nx, n, o.dtype, o.chunks[0] && o.gzip ? ", chunked, gzip" : "", k));
   else PetscCall(PetscPrintf(comm, "wrote %s:/X, %" PetscInt_FMT " x %" PetscInt_FMT " pixels x %" PetscInt_FMT " channels, %" PetscInt_FMT " phases, truth in /truth\n", o.out, o.ny, o.nx, n, k));
   PetscCall(VecDestroy(&Ht));
-  PetscCall(VecDestroy(&X));
   PetscCall(DMDestroy(&daH));
   PetscCall(DMDestroy(&da));
   PetscFunctionReturn(0);

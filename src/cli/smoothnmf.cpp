@@ -257,7 +257,6 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscBool      help;
   NMF            nmf;
   DM             da;
-  Vec            X = NULL;
   PetscInt       ny, nx, n, k;
 
   PetscFunctionBegin;
@@ -298,9 +297,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
   NMFDataType dtype;
   void       *array;
-  PetscCall(NMFIOReadMapAs(comm, o.input, layout, da, o.data_type, &dtype, &X, &array));
-  if (X) PetscCall(NMFSetData(nmf, da, X));
-  else PetscCall(NMFSetDataCompact(nmf, da, dtype, array)); /* kept in its compact type, converted inside the passes over X */
+  PetscCall(NMFIOReadMapAs(comm, o.input, layout, da, o.data_type, &dtype, &array));
+  PetscCall(NMFSetDataCompact(nmf, da, dtype, array)); /* kept in its (compact) type, 64-bit sizes, converted inside the passes over X */
   const double read_seconds = MPI_Wtime() - t0;
   PetscCall(NMFGetNComponents(nmf, &k));
 
@@ -353,7 +351,6 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
     PetscCall(ierr);
   }
   PetscCall(NMFDestroy(&nmf));
-  PetscCall(VecDestroy(&X));
   PetscCall(DMDestroy(&da));
   PetscFunctionReturn(0);
 }

@@ -17,13 +17,13 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, "app_", "-pixels", &p, NULL));
   PetscCall(PetscOptionsGetInt(NULL, "app_", "-channels", &n, NULL));
   PetscCall(NMFCreateDataDM(PETSC_COMM_WORLD, n, 0, p, NULL, NULL, &da)); /* 1-D: pixel r is row r */
-  PetscCall(DMCreateGlobalVector(da, &X));
+  PetscCall(NMFCreateDataVec(da, &X));
   PetscCall(DMDAGetCorners(da, &xs, NULL, NULL, &xm, NULL, NULL));
   PetscCall(VecGetArray(X, &x));
   for (PetscInt r = xs; r < xs + xm; r++)
     for (PetscInt c = 0; c < n; c++) x[(r - xs) * n + c] = AppDataValue(r, c, n);
+  PetscCall(NMFIOWriteMap(PETSC_COMM_WORLD, argv[1], "X", da, x, PETSC_TRUE));
   PetscCall(VecRestoreArray(X, &x));
-  PetscCall(NMFIOWriteMap(PETSC_COMM_WORLD, argv[1], "X", da, X, PETSC_TRUE));
   PetscCall(VecDestroy(&X));
   PetscCall(DMDestroy(&da));
   PetscCall(PetscFinalize());

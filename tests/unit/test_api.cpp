@@ -41,13 +41,9 @@ static double KeyXSparse(PetscInt q, PetscInt i) { return (q + i) % 4 == 3 ? 0.0
 /* the local array of the solver's X */
 static std::vector<double> LocalX(NMF nmf)
 {
-  const PetscScalar *x;
-  PetscInt           len;
-  PCALL(VecGetLocalSize(nmf->X, &len));
-  PCALL(VecGetArrayRead(nmf->X, &x));
-  std::vector<double> v(x, x + len);
-  PCALL(VecRestoreArrayRead(nmf->X, &x));
-  return v;
+  REQUIRE(nmf->xtype == NMF_DATA_FLOAT64);
+  const double *x = (const double *)nmf->Xc;
+  return std::vector<double>(x, x + NMFLocalSizeX_Private(nmf));
 }
 
 TEST_CASE("every parameter getter returns what its setter set", "[api]")
@@ -210,7 +206,7 @@ TEST_CASE("NMFSetDataMat: any type and row ownership gives the solver the data o
         CHECK((nmf->p_local == ref->p_local && nmf->xs == ref->xs && nmf->ys == ref->ys && nmf->xm == ref->xm && nmf->ym == ref->ym));
         CHECK(LocalX(nmf) == LocalX(ref)); /* bit for bit, in the solver's layout */
         const char *name;
-        PCALL(PetscObjectGetName((PetscObject)nmf->X, &name));
+        PCALL(PetscObjectGetName((PetscObject)nmf->daX, &name));
         CHECK(std::string(name) == "the app's X");
 
         /* the same solve; H comes back on the rows of X */

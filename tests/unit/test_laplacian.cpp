@@ -25,8 +25,7 @@ static NMF LaplacianNMF(DM da)
 {
   NMF nmf;
   DM  daH;
-  Vec X;
-  PCALL(DMCreateGlobalVector(da, &X));
+  Vec X = PixelVec(da);
   PCALL(VecSet(X, 1.0));
   PCALL(NMFCreate(PetscObjectComm((PetscObject)da), &nmf));
   PCALL(NMFSetData(nmf, da, X));

@@ -108,7 +108,7 @@ TEST_CASE("inverse_transform, loss(W, H) and the losses table", "[api]")
   DM  daX;
   Vec Y;
   PCALL(NMFCreateDataDM(PETSC_COMM_WORLD, n, ny, nx, NULL, NULL, &daX));
-  PCALL(DMCreateGlobalVector(daX, &Y));
+  Y = PixelVec(daX);
   PCALL(NMFInverseTransform(nmf, Y));
   DM daH;
   PCALL(NMFGetAbundanceDM(nmf, &daH));

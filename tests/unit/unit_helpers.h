@@ -62,34 +62,50 @@ inline double MaxRelErr(const std::vector<double> &a, const std::vector<double> 
 
 inline double RelDiff(double a, double b) { return MaxRelDiff({a}, {b}); }
 
+/* the values per pixel of a DMDA's vectors: a data DMDA's channels (NMFCreateDataDM), else its dof */
+inline PetscInt PixelDof(DM da)
+{
+  PetscInt dof;
+  PCALL(NMFDataDMGetChannels(da, &dof));
+  return dof;
+}
+
+/* a vector of dof values per owned pixel of da: NMFCreateDataVec for a data DMDA (its grid has one
+   dof), else a global vector of the DMDA */
+inline Vec PixelVec(DM da)
+{
+  PetscInt dof;
+  Vec      v;
+  PCALL(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  if (PixelDof(da) != dof) PCALL(NMFCreateDataVec(da, &v));
+  else PCALL(DMCreateGlobalVector(da, &v));
+  return v;
+}
+
 /* Calls f(q, values) for every owned pixel of a 1-D or 2-D DMDA vector, q the global pixel index
-   (i nx + j for pixel (i, j) of an image), values its dof entries.  The array access goes through
-   DMDAVecGetArrayDOF, i.e. by global coordinates, independently of the storage order. */
+   (i nx + j for pixel (i, j) of an image), values its PixelDof entries.  A DMDA's global vector
+   holds the owned block row-major (x fastest), PixelDof values per pixel. */
 inline void ForEachOwnedPixel(DM da, Vec v, const std::function<void(PetscInt, PetscScalar *)> &f)
 {
-  PetscInt dim, nx, xs, ys, xm, ym;
+  PetscInt     dim, nx, xs, ys, xm, ym;
+  PetscScalar *a;
+  const PetscInt dof = PixelDof(da);
   PCALL(DMDAGetInfo(da, &dim, &nx, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PCALL(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
-  if (dim == 2) {
-    PetscScalar ***a;
-    PCALL(DMDAVecGetArrayDOF(da, v, &a));
-    for (PetscInt i = ys; i < ys + ym; i++)
-      for (PetscInt j = xs; j < xs + xm; j++) f(i * nx + j, a[i][j]);
-    PCALL(DMDAVecRestoreArrayDOF(da, v, &a));
-  } else {
-    PetscScalar **a;
-    PCALL(DMDAVecGetArrayDOF(da, v, &a));
-    for (PetscInt j = xs; j < xs + xm; j++) f(j, a[j]);
-    PCALL(DMDAVecRestoreArrayDOF(da, v, &a));
-  }
+  if (dim == 1) ys = 0, ym = 1;
+  PCALL(VecGetArray(v, &a));
+  for (PetscInt i = ys; i < ys + ym; i++)
+    for (PetscInt j = xs; j < xs + xm; j++) f(dim == 2 ? i * nx + j : j, a + (size_t)((i - ys) * xm + (j - xs)) * dof);
+  PCALL(VecRestoreArray(v, &a));
 }
 
 /* the full map (p pixels x dof, pixel-major) of a distributed DMDA vector, on every rank */
 inline std::vector<double> GatherPixels(DM da, Vec v)
 {
-  PetscInt nx, ny, dim, dof;
+  PetscInt nx, ny, dim;
   MPI_Comm comm;
-  PCALL(DMDAGetInfo(da, &dim, &nx, &ny, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PCALL(DMDAGetInfo(da, &dim, &nx, &ny, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  const PetscInt dof = PixelDof(da);
   PCALL(PetscObjectGetComm((PetscObject)da, &comm));
   const PetscInt      p = dim == 2 ? nx * ny : nx;
   std::vector<double> full(p * dof, 0.0);
@@ -106,9 +122,9 @@ inline std::vector<PetscInt> OwnedPixelIndices(DM da)
 {
   Vec                v;
   const PetscScalar *a;
-  PetscInt           dof, len;
-  PCALL(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PCALL(DMCreateGlobalVector(da, &v));
+  PetscInt           len;
+  const PetscInt     dof = PixelDof(da);
+  v                      = PixelVec(da);
   ForEachOwnedPixel(da, v, [&](PetscInt q, PetscScalar *x) {
     for (PetscInt c = 0; c < dof; c++) x[c] = (double)q;
   });
@@ -124,10 +140,8 @@ inline std::vector<PetscInt> OwnedPixelIndices(DM da)
 /* A vector of da with entry c of pixel q set to f(q, c) */
 inline Vec KeyedVec(DM da, const std::function<double(PetscInt, PetscInt)> &f)
 {
-  Vec      v;
-  PetscInt dof;
-  PCALL(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PCALL(DMCreateGlobalVector(da, &v));
+  Vec            v   = PixelVec(da);
+  const PetscInt dof = PixelDof(da);
   ForEachOwnedPixel(da, v, [&](PetscInt q, PetscScalar *x) {
     for (PetscInt c = 0; c < dof; c++) x[c] = f(q, c);
   });
