@@ -55,9 +55,11 @@ summary() {
   for name in $(cat "$OUT/runs.txt") sklearn; do if [ -f "$OUT/$name.log" ]; then cat "$OUT/$name.log"; fi; done | grep -h -E '^(RESULT|SKLEARN) ' |
     awk -v espm="$ESPM" -v big="$BIG" -v small="$SMALL" -v header="$(cat "$OUT/header.txt")" -f scripts/benchmark/summary.awk | tee "$OUT/summary.txt"
 }
+. scripts/benchmark/scale_run.sh
 if [ $summary_only = 1 ]; then
   [ -f "$OUT/runs.txt" ] || { echo "benchmark.sh: no run to summarise in $OUT (runs.txt is missing)" >&2; exit 1; }
   summary
+  scale_summary
   exit 0
 fi
 
@@ -69,7 +71,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.log "$OUT"/summary.txt "$OUT"/runs.txt
 TMP=${BENCH_TMP:-$(mktemp -d /tmp/smoothnmf_bench.XXXXXX)}
 mkdir -p "$TMP"
-trap 'rm -f "$TMP"/map_*.hspy; rmdir "$TMP" 2>/dev/null || true' EXIT
+trap 'rm -f "$TMP"/map_*.hspy "$TMP"/scale_result.h5; rmdir "$TMP" 2>/dev/null || true' EXIT
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo "+uncommitted" || true)
@@ -163,8 +165,12 @@ if [ $quick = 0 ]; then
 fi
 run small_float64_np2 2 "$TMP/map_$SMALL.hspy" $BIGOPT -bench_data_type float64
 rm -f "$TMP"/map_*.hspy
+
+# 5. the scale run (issue 11): scripts/benchmark/scale_run.sh
+[ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
 summary
+scale_summary
 echo
 echo "logs and summary: $OUT"

@@ -163,6 +163,8 @@ enum Stat {
   S_HWM_ITER,
   S_RSS_BEFORE_SOLVE,
   S_RESET_OK,
+  S_WRITE,     /* seconds to write the result (-bench_write) */
+  S_HWM_WRITE, /* kB: VmHWM after writing it */
   S_CPU_SHARE, /* CPU time / wall time of the iterations: below 1 when other processes took the core */
   S_COUNT
 };
@@ -170,6 +172,7 @@ enum Stat {
 struct Options {
   char      input[PETSC_MAX_PATH_LEN] = "", data_type[64] = "native", label[128] = "";
   PetscInt  passes                    = 5;
+  char      write[PETSC_MAX_PATH_LEN] = ""; /* -bench_write: write the result there, timed */
   PetscBool has_input                 = PETSC_FALSE;
 };
 
@@ -188,7 +191,8 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscOptionsBegin(comm, NULL, "smoothnmf benchmark options", "smoothnmf");
   PetscCall(PetscOptionsString("-i", "input map FILE[:DATASET], (ny, nx, channels) or (pixels, channels)", "", o.input, o.input, sizeof(o.input), &o.has_input));
   PetscCall(PetscOptionsString("-bench_data_type", "X in memory: native (the file's uint8, uint16 or float32, else float64), float32, float64", "", o.data_type, o.data_type, sizeof(o.data_type), NULL));
-  PetscCall(PetscOptionsInt("-bench_passes", "timed streaming passes (the best counts)", "", o.passes, &o.passes, NULL));
+  PetscCall(PetscOptionsInt("-bench_passes", "timed streaming passes (the best counts); 0: none (no float64 copy of X, for maps whose float64 copy would not fit)", "", o.passes, &o.passes, NULL));
+  PetscCall(PetscOptionsString("-bench_write", "also write the result (NMFIOWriteResult) to this file and time it", "", o.write, o.write, sizeof(o.write), NULL));
   PetscCall(PetscOptionsString("-bench_label", "a name for the RESULT line", "", o.label, o.label, sizeof(o.label), NULL));
   PetscOptionsEnd();
   PetscCall(NMFCreate(comm, &nmf));
@@ -200,7 +204,7 @@ static PetscErrorCode Run(MPI_Comm comm)
     PetscFunctionReturn(0);
   }
   PetscCheck(o.has_input && o.input[0], comm, PETSC_ERR_ARG_WRONG, "no input map: give -i FILE[:DATASET]");
-  PetscCheck(o.passes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_passes must be >= 1");
+  PetscCheck(o.passes >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_passes must be >= 0");
 
   /* 1. the map, each rank reading its own block, as src/cli/smoothnmf.cpp does */
   double     t0 = MPI_Wtime();
@@ -223,14 +227,16 @@ static PetscErrorCode Run(MPI_Comm comm)
 
   /* 2. streaming passes: X as stored, then a float64 copy (freed before the solver) */
   const void *xs = Xc;
-  st[S_PASS_STORED] = BestPass(comm, (int)o.passes, [&] { return SumStored(dtype, xs, len); });
-  const size_t bytes64 = PetscMax(len, (size_t)1) * sizeof(double);
-  void        *mem     = mmap(NULL, bytes64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  PetscCheck(mem != MAP_FAILED, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot map %zu bytes for the float64 streaming pass", bytes64);
-  double *x64 = (double *)mem;
-  ToDouble(dtype, xs, len, x64);
-  st[S_PASS64] = BestPass(comm, (int)o.passes, [&] { return Sum(x64, len); });
-  munmap(mem, bytes64);
+  if (o.passes > 0) {
+    st[S_PASS_STORED] = BestPass(comm, (int)o.passes, [&] { return SumStored(dtype, xs, len); });
+    const size_t bytes64 = PetscMax(len, (size_t)1) * sizeof(double);
+    void        *mem     = mmap(NULL, bytes64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    PetscCheck(mem != MAP_FAILED, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot map %zu bytes for the float64 streaming pass", bytes64);
+    double *x64 = (double *)mem;
+    ToDouble(dtype, xs, len, x64);
+    st[S_PASS64] = BestPass(comm, (int)o.passes, [&] { return Sum(x64, len); });
+    munmap(mem, bytes64);
+  }
   st[S_RESET_OK] = ResetPeakRSS() ? 1 : 0;
 
   /* 3. the solver: set-up (counted apart), then the iterations */
@@ -254,6 +260,13 @@ static PetscErrorCode Run(MPI_Comm comm)
   bench::TrafficStop();
   bench::TrafficGet(&tc);
   st[S_HWM_ITER] = StatusKB("VmHWM");
+  if (o.write[0]) {
+    PetscCallMPI(MPI_Barrier(comm));
+    const double tw = MPI_Wtime();
+    PetscCall(NMFIOWriteResult(nmf, o.write, o.input, st[S_READ]));
+    st[S_WRITE]     = MPI_Wtime() - tw;
+    st[S_HWM_WRITE] = StatusKB("VmHWM");
+  }
   PetscInt           n_iter, k;
   NMFConvergedReason reason;
   PetscReal          init_s, fit_s;
@@ -285,7 +298,7 @@ static PetscErrorCode Run(MPI_Comm comm)
       for (int r = 0; r < size; r++) m = std::max(m, S(r, s));
       return m;
     };
-    auto Peak = [&](int r) { return 1024.0 * std::max({S(r, S_HWM_READ), S(r, S_HWM_SETUP), S(r, S_HWM_ITER)}); }; /* bytes */
+    auto Peak = [&](int r) { return 1024.0 * std::max({S(r, S_HWM_READ), S(r, S_HWM_SETUP), S(r, S_HWM_ITER), S(r, S_HWM_WRITE)}); }; /* bytes */
     double peak_ratio64 = 0, peak_ratio_solver = 0, peak_max = 0, bytes_max = 0, reset_ok = 1;
     for (int r = 0; r < size; r++) {
       peak_ratio64      = std::max(peak_ratio64, Peak(r) / S(r, S_SHARE64));
@@ -295,11 +308,12 @@ static PetscErrorCode Run(MPI_Comm comm)
       reset_ok          = std::min(reset_ok, S(r, S_RESET_OK));
     }
     const double t_iter = Max(S_FIT) / it, pass64 = Max(S_PASS64), pass_stored = Max(S_PASS_STORED);
+    const double passes64 = pass64 > 0 ? t_iter / pass64 : 0, passes_stored = pass_stored > 0 ? t_iter / pass_stored : 0; /* 0: no passes timed */
     const char  *xtype = NMFDataTypes[nmf->xtype], *rtype = NMFDataTypes[dtype];
 
     printf("\nsmoothnmf benchmark: %s\n", o.input);
     printf("  map %s%" PetscInt_FMT " x %" PetscInt_FMT " channels (%" PetscInt_FMT " pixels), k = %" PetscInt_FMT ", %d rank%s, X read as %s, kept as %s in the iterations\n", ny ? (std::to_string(ny) + " x ").c_str() : "", nx, n, ny ? ny * nx : nx, k, size, size > 1 ? "s" : "", rtype, xtype);
-    printf("  %" PetscInt_FMT " iterations (%s): read %.3f s, init %.3f s, fit %.3f s\n\n", n_iter, NMFConvergedReasonName(reason), Max(S_READ), Max(S_INIT), Max(S_FIT));
+    printf("  %" PetscInt_FMT " iterations (%s): read %.3f s, init %.3f s, fit %.3f s, write %.3f s\n\n", n_iter, NMFConvergedReasonName(reason), Max(S_READ), Max(S_INIT), Max(S_FIT), Max(S_WRITE));
     char xr[32], pr[32], pk[32];
     snprintf(xr, sizeof(xr), "X %s MB", rtype);
     snprintf(pr, sizeof(pr), "pass %s ms", rtype);
@@ -312,8 +326,8 @@ static PetscErrorCode Run(MPI_Comm comm)
       printf("  %4d %8.0f %9.1f %12.1f %12.2f %15.2f  %-30s %-29s %10.3f  %14.3f\n", r, S(r, S_PIXELS), S(r, S_SHARE64) / MB, S(r, S_SHARE_STORED) / MB, 1e3 * S(r, S_PASS64), 1e3 * S(r, S_PASS_STORED), mpi, peaks, Peak(r) / S(r, S_SHARE64), Peak(r) / S(r, S_SHARE_SOLVER));
     }
     printf("\n  time per iteration           %10.4f s   (fit_seconds / n_iter, slowest rank)\n", t_iter);
-    printf("  streaming pass, float64      %10.4f s   -> %.2f passes of X per iteration (float64 basis)\n", pass64, t_iter / pass64);
-    printf("  streaming pass, as read      %10.4f s   -> %.2f passes of X per iteration (%s basis)\n", pass_stored, t_iter / pass_stored, rtype);
+    printf("  streaming pass, float64      %10.4f s   -> %.2f passes of X per iteration (float64 basis)\n", pass64, passes64);
+    printf("  streaming pass, as read      %10.4f s   -> %.2f passes of X per iteration (%s basis)\n", pass_stored, passes_stored, rtype);
     printf("  MPI bytes per iteration      %10.0f     per rank (max): point-to-point %.0f, collectives %.0f; %.1f messages + %.1f collective calls per iteration (%.1f more on one-rank communicators); set-up %.0f bytes\n", bytes_max / it, Max(S_P2P_BYTES) / it, Max(S_COLL_BYTES) / it, Max(S_P2P_MSGS) / it, Max(S_COLL_CALLS) / it, Max(S_TRIVIAL_CALLS) / it, Max(S_INIT_BYTES));
     double cpu_min = INFINITY;
     for (int r = 0; r < size; r++) cpu_min = std::min(cpu_min, S(r, S_CPU_SHARE));
@@ -326,7 +340,7 @@ static PetscErrorCode Run(MPI_Comm comm)
         any = true;
         printf("    %-30s %10.1f calls %12.1f bytes\n", bench::TrafficName(f), fbmax[2 * f + 1] / it, fbmax[2 * f] / it);
       }
-    printf("\nRESULT label=%s ranks=%d ny=%" PetscInt_FMT " nx=%" PetscInt_FMT " n=%" PetscInt_FMT " p=%" PetscInt_FMT " k=%" PetscInt_FMT " read_type=%s x_type=%s n_iter=%" PetscInt_FMT " read_s=%.4f init_s=%.4f fit_s=%.4f t_iter_s=%.6f pass64_s=%.6f pass_stored_s=%.6f passes64_per_iter=%.3f passes_stored_per_iter=%.3f mpi_bytes_per_iter=%.1f mpi_p2p_bytes_per_iter=%.1f mpi_coll_bytes_per_iter=%.1f mpi_calls_per_iter=%.2f mpi_trivial_calls_per_iter=%.2f mpi_init_bytes=%.0f peak_rss_mb=%.2f share64_mb=%.2f share_stored_mb=%.2f peak_over_share64=%.4f peak_over_kept=%.4f hwm_reset=%d cpu_share=%.3f\n", o.label[0] ? o.label : "-", size, ny, nx, n, ny ? ny * nx : nx, k, rtype, xtype, n_iter, Max(S_READ), Max(S_INIT), Max(S_FIT), t_iter, pass64, pass_stored, t_iter / pass64, t_iter / pass_stored, bytes_max / it, Max(S_P2P_BYTES) / it, Max(S_COLL_BYTES) / it, (Max(S_P2P_MSGS) + Max(S_COLL_CALLS)) / it, Max(S_TRIVIAL_CALLS) / it, Max(S_INIT_BYTES), peak_max / MB, Max(S_SHARE64) / MB, Max(S_SHARE_STORED) / MB, peak_ratio64, peak_ratio_solver, (int)reset_ok, cpu_min);
+    printf("\nRESULT label=%s ranks=%d ny=%" PetscInt_FMT " nx=%" PetscInt_FMT " n=%" PetscInt_FMT " p=%" PetscInt_FMT " k=%" PetscInt_FMT " read_type=%s x_type=%s n_iter=%" PetscInt_FMT " read_s=%.4f init_s=%.4f fit_s=%.4f write_s=%.4f t_iter_s=%.6f pass64_s=%.6f pass_stored_s=%.6f passes64_per_iter=%.3f passes_stored_per_iter=%.3f mpi_bytes_per_iter=%.1f mpi_p2p_bytes_per_iter=%.1f mpi_coll_bytes_per_iter=%.1f mpi_calls_per_iter=%.2f mpi_trivial_calls_per_iter=%.2f mpi_init_bytes=%.0f peak_rss_mb=%.2f share64_mb=%.2f share_stored_mb=%.2f peak_over_share64=%.4f peak_over_kept=%.4f hwm_reset=%d cpu_share=%.3f\n", o.label[0] ? o.label : "-", size, ny, nx, n, ny ? ny * nx : nx, k, rtype, xtype, n_iter, Max(S_READ), Max(S_INIT), Max(S_FIT), Max(S_WRITE), t_iter, pass64, pass_stored, passes64, passes_stored, bytes_max / it, Max(S_P2P_BYTES) / it, Max(S_COLL_BYTES) / it, (Max(S_P2P_MSGS) + Max(S_COLL_CALLS)) / it, Max(S_TRIVIAL_CALLS) / it, Max(S_INIT_BYTES), peak_max / MB, Max(S_SHARE64) / MB, Max(S_SHARE_STORED) / MB, peak_ratio64, peak_ratio_solver, (int)reset_ok, cpu_min);
     fflush(stdout);
   }
   PetscCall(NMFDestroy(&nmf));
