@@ -228,6 +228,26 @@ PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
 PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, const PetscInt ly[], const PetscInt lx[], DM *da);
 
 /*@
+   NMFCheckSizes - Checks that a map fits what PETSc must index: the number of pixels p and the
+   p k values of the abundances H below 2^31 with 32-bit indices (X itself, n p values, has no
+   such limit).  The program calls it before reading the map.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator
+.  n      - the number of channels
+.  ny, nx - the image shape (ny = 0: nx pixels, no shape)
+-  k      - the number of components
+
+   Notes:
+   A map that does not fit is refused with one message naming the limit and the remedy.
+
+   Level: intermediate
+@*/
+PetscErrorCode NMFCheckSizes(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, PetscInt k);
+
+/*@
    NMFDataDMGetChannels - Gets the number of channels of a data DMDA.
 
    Not Collective

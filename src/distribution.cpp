@@ -18,9 +18,9 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "the data must have at least one channel, not %" PetscInt_FMT, n);
+  PetscCall(NMFCheckSizes(comm, n, ny, nx, 1));
   if (ny > 0) {
     PetscCheck(ny >= 2 && nx >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2", ny, nx);
-    PetscCheck((PetscInt64)ny * nx <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "an image of %" PetscInt_FMT " x %" PetscInt_FMT " pixels has more pixels than this PETSc's 32-bit indices can count (2^31 - 1): use a PETSc configured --with-64-bit-indices", ny, nx);
     PetscInt mx = PETSC_DECIDE, my = PETSC_DECIDE;
     if (lx || ly) { /* the rank grid follows from the given ownership ranges */
       PetscCheck(lx && ly, comm, PETSC_ERR_ARG_WRONG, "give both ly and lx, or neither");
@@ -48,6 +48,20 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
   PetscCall(PetscContainerSetUserDestroy(channels, PetscContainerUserDestroyDefault));
   PetscCall(PetscObjectCompose((PetscObject)*da, NMF_CHANNELS_KEY, (PetscObject)channels));
   PetscCall(PetscContainerDestroy(&channels));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFCheckSizes(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, PetscInt k)
+{
+  const PetscInt64 p = ny > 0 ? (PetscInt64)ny * nx : nx;
+  char             shape[64];
+
+  PetscFunctionBegin;
+  if (ny > 0) PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " x %" PetscInt_FMT " pixels", ny, nx));
+  else PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " pixels", nx));
+  PetscCheck(p <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "a map of %s has more pixels than this PETSc's 32-bit indices can count (2^31 - 1): use a PETSc configured --with-64-bit-indices", shape);
+  PetscCheck(p * k <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "the abundances H of a map of %s with %" PetscInt_FMT " components have %" PetscInt64_FMT " values, more than this PETSc's 32-bit indices allow (2^31 - 1): use fewer components, a smaller map, or a PETSc configured --with-64-bit-indices", shape, k, p * k);
+  (void)n; /* X itself (n p values) has no such limit: it is held in 64-bit sizes */
   PetscFunctionReturn(0);
 }
 
@@ -87,7 +101,7 @@ PetscErrorCode NMFCreateAbundanceDM_Private(NMF nmf)
   PetscInt        mx, my;
 
   PetscFunctionBegin;
-  PetscCheck((PetscInt64)nmf->p * nmf->k <= PETSC_MAX_INT, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the abundances H of %" PetscInt_FMT " pixels x %" PetscInt_FMT " components have %" PetscInt64_FMT " values, more than this PETSc's 32-bit indices allow (2^31 - 1): use fewer components, a smaller map, or a PETSc configured --with-64-bit-indices", nmf->p, nmf->k, (PetscInt64)nmf->p * nmf->k);
+  PetscCall(NMFCheckSizes(nmf->comm, nmf->n, nmf->has_shape ? nmf->ny : 0, nmf->has_shape ? nmf->nx : nmf->p, nmf->k));
   PetscCall(DMDAGetInfo(nmf->daX, NULL, NULL, NULL, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   if (nmf->has_shape) {
     PetscCall(DMDAGetOwnershipRanges(nmf->daX, &lx, &ly, NULL));

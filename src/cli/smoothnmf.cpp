@@ -293,6 +293,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscCall(NMFIOSetCheckpoint(nmf, ckpt.c_str(), o.checkpoint_every, o.checkpoint_seconds, &CLIStopSignal, &info));
   PetscCall(CLISetTestFault(nmf));
   PetscCall(ResolveShape(comm, o, info.ndims, info.dims, &ny, &nx, &n));
+  PetscCall(NMFGetNComponents(nmf, &k));
+  PetscCall(NMFCheckSizes(comm, n, ny, nx, k)); /* what must fit PETSc's indices, before reading */
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
   NMFDataType dtype;

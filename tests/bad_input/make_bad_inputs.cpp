@@ -170,6 +170,22 @@ int main(int argc, char **argv)
   if (mkdir(argv[1], 0755) != 0 && errno != EEXIST) Die(std::string("cannot create the directory ") + argv[1]);
   const std::string dir = std::string(argv[1]) + "/";
 
+  /* huge_pk.h5: a declared, never written 8192 x 8192 x 4 uint8 map (chunked: the file stays
+     small): its p k values of H pass 2^31 - 1 at k = 33 and must be refused before reading */
+  {
+    const std::string path  = dir + "huge_pk.h5";
+    hid_t             f     = Create(path);
+    hsize_t           d[3]  = {8192, 8192, 4}, c[3] = {256, 256, 4};
+    hid_t             space = H5Screate_simple(3, d, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 3, c);
+    hid_t ds = H5Dcreate2(f, "/X", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) Die("cannot create " + path + ":/X");
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    Close(f, path);
+  }
+
   /* good.h5: a valid map, and next to it every auxiliary dataset, right or wrong */
   {
     const std::string path = dir + "good.h5";

@@ -354,3 +354,33 @@ TEST_CASE("NMFSetDataMat refuses a shape that does not fit and a Mat on other ra
   PCALL(MatDestroy(&X));
   PCALL(NMFDestroy(&nmf));
 }
+
+/* A data DMDA is the pixel grid: its channels are composed with it, a data Vec holds n values per
+   owned pixel, and a Vec of n p >= 2^31 values is refused (NMFSetDataCompact takes such a map). */
+TEST_CASE("NMFCreateDataDM: the pixel grid with n channels; NMFCreateDataVec within 32-bit sizes", "[api][sizes]")
+{
+  MPI_Comm comm = PETSC_COMM_WORLD;
+  DM       da;
+  Vec      X;
+  PetscInt n, dof, nloc, xm, ym;
+  PCALL(NMFCreateDataDM(comm, 7, 5, 6, NULL, NULL, &da));
+  PCALL(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PCALL(NMFDataDMGetChannels(da, &n));
+  CHECK((dof == 1 && n == 7));
+  PCALL(NMFCreateDataVec(da, &X));
+  PCALL(VecGetLocalSize(X, &nloc));
+  PCALL(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
+  CHECK(nloc == 7 * xm * ym);
+  PCALL(VecDestroy(&X));
+  PCALL(DMDestroy(&da));
+
+  /* 2048 channels x 2^20 pixels = 2^31 values: the grid is fine, a Vec is not, H with k = 2048 is not */
+  PCALL(NMFCreateDataDM(comm, 2048, 0, 1 << 20, NULL, NULL, &da));
+  PCALL(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscErrorCode ierr = NMFCreateDataVec(da, &X);
+  CHECK(ierr == PETSC_ERR_ARG_OUTOFRANGE);
+  CHECK(NMFCheckSizes(comm, 2048, 0, 1 << 20, 2047) == 0);
+  CHECK(NMFCheckSizes(comm, 2048, 0, 1 << 20, 2048) == PETSC_ERR_ARG_OUTOFRANGE);
+  PCALL(PetscPopErrorHandler());
+  PCALL(DMDestroy(&da));
+}
