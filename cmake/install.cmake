@@ -23,7 +23,7 @@ install(TARGETS smoothnmf EXPORT smoothnmfTargets
 install(TARGETS smoothnmf_cli smoothnmf_demo_map RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES include/smoothnmf.h include/smoothnmf_io.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-# ---- CMake package: smoothnmf::smoothnmf brings in MPI (C), PETSc, parallel HDF5, LAPACK, libmvec
+# ---- CMake package: smoothnmf::smoothnmf brings in MPI (C), PETSc, SLEPc, parallel HDF5, LAPACK, libmvec
 set(SMOOTHNMF_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/smoothnmf)
 install(EXPORT smoothnmfTargets NAMESPACE smoothnmf:: DESTINATION ${SMOOTHNMF_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/smoothnmfConfig.cmake.in
@@ -33,7 +33,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/smoothnmfConfigVersion.cm
 install(FILES ${PROJECT_BINARY_DIR}/smoothnmfConfig.cmake ${PROJECT_BINARY_DIR}/smoothnmfConfigVersion.cmake
   DESTINATION ${SMOOTHNMF_CMAKE_DIR})
 
-# ---- pkg-config: Requires PETSc and hdf5-openmpi; Libs adds what the library itself links
+# ---- pkg-config: Requires SLEPc, PETSc and hdf5-openmpi; Libs adds what the library itself links
 # (LAPACK, libmvec and, for the static library, the C++ runtime: a C application links it too)
 set(SMOOTHNMF_PC_LIBS "")
 foreach(lib ${LAPACK_LIBRARIES} ${MVEC_LIBRARY})

@@ -5,7 +5,6 @@
 #include "nmf_impl.h"
 #include <petscblaslapack.h>
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 
 enum { STREAM_D = 1, STREAM_H = 2, STREAM_D_FILL = 3, STREAM_H_FILL = 4 };
@@ -83,159 +82,6 @@ static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
   PetscFunctionReturn(0);
 }
 
-/* C (n x n, row-major, upper triangle) += sum over the nb pixels of x_q x_q^T, in tiles of
-   16 rows x 256 columns that stay in L1 while the pixels stream by. */
-static void GramAccumulate(PetscInt n, PetscInt nb, const double *x, double *C)
-{
-  const PetscInt TI = 16, TJ = 256;
-  for (PetscInt j0 = 0; j0 < n; j0 += TJ) {
-    const PetscInt j1 = PetscMin(n, j0 + TJ);
-    for (PetscInt i0 = 0; i0 < j1; i0 += TI) {
-      const PetscInt i1 = PetscMin(n, i0 + TI);
-      for (PetscInt q = 0; q < nb; q++) {
-        const double *xq = x + q * n;
-        for (PetscInt i = i0; i < i1; i++) {
-          const double   a  = xq[i];
-          double        *ci = C + i * n;
-          const PetscInt js = PetscMax(j0, i);
-#pragma omp simd
-          for (PetscInt j = js; j < j1; j++) ci[j] += a * xq[j]; /* C[i, j] += X[i, q] X[j, q] */
-        }
-      }
-    }
-  }
-}
-
-/* C (upper triangle) += x x^T for one pixel through its nonzero values only (val at the ascending
-   channels idx): the zero counts of a sparse map add nothing. */
-static void GramAccumulateSparse(PetscInt n, PetscInt nnz, const PetscInt *idx, const double *val, double *C)
-{
-  for (PetscInt a = 0; a < nnz; a++) {
-    double      *ci = C + (size_t)idx[a] * n;
-    const double va = val[a];
-    for (PetscInt b = a; b < nnz; b++) ci[idx[b]] += va * val[b]; /* C[i, j] += X[i, q] X[j, q], i <= j */
-  }
-}
-
-/* C += the Gram terms of a block of nb pixels: a pixel with at most n / 4 nonzero values through
-   them alone (about nnz^2 / 2 products instead of n^2 / 2), the others in dense tiles. */
-static void GramAccumulateBlock(PetscInt n, PetscInt nb, const double *x, double *C, std::vector<PetscInt> &idx, std::vector<double> &val, std::vector<double> &dense)
-{
-  PetscInt nd = 0;
-  idx.resize(n);
-  val.resize(n);
-  dense.resize((size_t)nb * n); /* room for every pixel of the block */
-  for (PetscInt q = 0; q < nb; q++) {
-    const double *xq  = x + (size_t)q * n;
-    PetscInt      nnz = 0;
-    for (PetscInt i = 0; i < n; i++)
-      if (xq[i] != 0) {
-        idx[nnz]   = i;
-        val[nnz++] = xq[i];
-      }
-    if (4 * nnz <= n) GramAccumulateSparse(n, nnz, idx.data(), val.data(), C);
-    else {
-      std::copy(xq, xq + n, dense.begin() + (size_t)nd * n);
-      nd++;
-    }
-  }
-  if (nd) GramAccumulate(n, nd, dense.data(), C);
-}
-
-/* The N leading singular values of X (n x p) and the first nvec left singular vectors, from the
-   allreduced Gram matrix C = X X^T (n x n): U = its leading eigenvectors, S = sqrt(eigenvalues).
-   Rank 0 computes the N leading eigenpairs alone (LAPACK syevx: bisection and inverse
-   iteration, much cheaper than a full decomposition) and broadcasts them. */
-PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *sum_squares)
-{
-  const PetscInt      n = nmf->n;
-  std::vector<double> C(n * n, 0.0);
-  PetscBLASInt        bn, info = 0;
-  PetscMPIInt         rank;
-  double              ss = 0;
-
-  PetscFunctionBegin;
-  PetscCheck(N >= 1 && N <= n && nvec <= N, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " singular values asked of a map with %" PetscInt_FMT " channels", N, n);
-  PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
-  PetscCall(PetscBLASIntCast(n, &bn));
-  std::vector<PetscInt> idx;
-  std::vector<double>   val, dense;
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
-    GramAccumulateBlock(n, nb, x, C.data(), idx, val, dense); /* C = X X^T (upper triangle, row-major) */
-    for (PetscInt e = 0; e < nb * n; e++) ss += x[e] * x[e];
-    return PetscErrorCode(0);
-  }));
-  PetscCallMPI(MPI_Reduce(rank ? C.data() : MPI_IN_PLACE, C.data(), (PetscMPIInt)(n * n), MPI_DOUBLE, MPI_SUM, 0, nmf->comm));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ss, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  *sum_squares = ss;
-  std::vector<double> w(n), Z(nvec > 0 ? n * N : 1); /* ascending eigenvalues, their eigenvectors (column-major) */
-  PetscBool           krylov = PETSC_FALSE;
-  if (rank == 0 && n >= 256 && 8 * N <= n) { /* a few of many: the block Krylov method */
-    std::vector<double> wd(N), Zd(n * N);
-    PetscInt            basis;
-    for (PetscInt i = 0; i < n; i++)
-      for (PetscInt j = 0; j < i; j++) C[i * n + j] = C[j * n + i]; /* the full symmetric C */
-    PetscCall(NMFLeadingEigenpairs_Private(n, C.data(), N, wd.data(), Zd.data(), &basis, &krylov));
-    PetscCall(PetscInfo(NULL, "%" PetscInt_FMT " leading eigenpairs of the Gram matrix (n %" PetscInt_FMT "): %s\n", N, n, krylov ? "block Krylov converged" : "block Krylov gave up, LAPACK syevx"));
-    if (krylov) {
-      if (basis) PetscCall(PetscInfo(NULL, "block Krylov basis of %" PetscInt_FMT " vectors\n", basis));
-      for (PetscInt j = 0; j < N; j++) {
-        w[N - 1 - j] = wd[j]; /* ascending, as syevx gives them */
-        if (nvec > 0) std::copy(Zd.begin() + j * n, Zd.begin() + (j + 1) * n, Z.begin() + (N - 1 - j) * n);
-      }
-    }
-  }
-  if (rank == 0 && !krylov) {
-    /* C row-major upper is column-major lower */
-    PetscBLASInt              il = (PetscBLASInt)(n - N + 1), iu = bn, found = 0, lwork = -1, ldz = bn;
-    const double              vl = 0, vu = 0, abstol = 2 * DBL_MIN; /* 2 dlamch("S"): most accurate */
-    double                    wq;
-    std::vector<PetscBLASInt> iwork(5 * n), ifail(n);
-    const char               *jobz = nvec > 0 ? "V" : "N";
-    PetscCallBLAS("LAPACKsyevx", LAPACKsyevx_(jobz, "I", "L", &bn, C.data(), &bn, &vl, &vu, &il, &iu, &abstol, &found, w.data(), Z.data(), &ldz, &wq, &lwork, iwork.data(), ifail.data(), &info));
-    lwork = (PetscBLASInt)wq;
-    std::vector<double> work(PetscMax(lwork, 1));
-    PetscCallBLAS("LAPACKsyevx", LAPACKsyevx_(jobz, "I", "L", &bn, C.data(), &bn, &vl, &vu, &il, &iu, &abstol, &found, w.data(), Z.data(), &ldz, work.data(), &lwork, iwork.data(), ifail.data(), &info));
-    if (info == 0 && found != N) info = -1000;
-  }
-  int status = (int)info;
-  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, nmf->comm));
-  PetscCheck(status == 0, nmf->comm, PETSC_ERR_LIB, "LAPACK syevx failed (info %d) in the SVD of X", status);
-  PetscCallMPI(MPI_Bcast(w.data(), (PetscMPIInt)N, MPI_DOUBLE, 0, nmf->comm));
-  if (nvec > 0) PetscCallMPI(MPI_Bcast(Z.data(), (PetscMPIInt)(n * N), MPI_DOUBLE, 0, nmf->comm));
-  S.assign(N, 0.0);
-  U.assign(n * nvec, 0.0);
-  for (PetscInt j = 0; j < N; j++) S[j] = std::sqrt(PetscMax(w[N - 1 - j], 0.0)); /* eigenvalues ascend: the leading one is last */
-  for (PetscInt j = 0; j < nvec; j++) {
-    const double *z = Z.data() + (N - 1 - j) * n;
-    /* sign convention of svd_flip: the largest |entry| of each column of U is positive */
-    PetscInt imax = 0;
-    for (PetscInt i = 0; i < n; i++)
-      if (PetscAbsReal(z[i]) > PetscAbsReal(z[imax])) imax = i;
-    const double sgn = z[imax] < 0 ? -1.0 : 1.0;
-    for (PetscInt i = 0; i < n; i++) U[i * nvec + j] = sgn * z[i];
-  }
-  PetscFunctionReturn(0);
-}
-
-/* The k leading singular triplets of X: U, S from NMFGramSVD_Private, V^T (per pixel) = U^T x_q / S. */
-static PetscErrorCode TruncatedSVD(NMF nmf, const std::vector<double> &U, const std::vector<double> &S, double *V)
-{
-  const PetscInt n = nmf->n, k = nmf->k;
-
-  PetscFunctionBegin;
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
-    for (PetscInt q = 0; q < nb; q++)
-      for (PetscInt j = 0; j < k; j++) {
-        double s = 0;
-        for (PetscInt i = 0; i < n; i++) s += U[i * k + j] * x[q * n + i];
-        V[(q0 + q) * k + j] = S[j] > 0 ? s / S[j] : 0.0; /* v_q = U^T x_q / S */
-      }
-    return PetscErrorCode(0);
-  }));
-  PetscFunctionReturn(0);
-}
-
 /* scikit-learn's _initialize_nmf applied to X (n x p): D (n x k) and H (k x p, pixel-major here). */
 static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double> &D, double *H)
 {
@@ -257,14 +103,13 @@ static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double>
   }
   std::vector<double> U, S;
   double              ss;
-  /* one Gram matrix for the initialization and the scree */
-  PetscCall(NMFGramSVD_Private(nmf, PetscMax(k, nmf->scree_n), k, S, U, &ss));
+  /* one SVD for the initialization and the scree; H holds V^T for now */
+  PetscCall(NMFLeadingSingularVectors_Private(nmf, PetscMax(k, nmf->scree_n), k, S, U, H, nmf->scree_n > 0 ? &ss : NULL));
   if (nmf->scree_n > 0) {
     nmf->scree.assign(S.begin(), S.begin() + nmf->scree_n);
     nmf->scree_sum_squares = ss;
   }
   S.resize(k);
-  PetscCall(TruncatedSVD(nmf, U, S, H)); /* H holds V^T for now */
   /* norms of the positive and negative parts of each V_j (global sums over pixels) */
   std::vector<double> vn(2 * k, 0.0);
   for (PetscInt q = 0; q < pl; q++)
@@ -404,7 +249,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
   }
   if (nmf->scree_n > 0 && nmf->scree.empty()) { /* an initialization without the SVD */
     std::vector<double> U;
-    PetscCall(NMFGramSVD_Private(nmf, nmf->scree_n, 0, nmf->scree, U, &nmf->scree_sum_squares));
+    PetscCall(NMFLeadingSingularVectors_Private(nmf, nmf->scree_n, 0, nmf->scree, U, NULL, &nmf->scree_sum_squares));
   }
   PetscCheck((PetscInt)nmf->W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the initial W has %zu entries, expected %" PetscInt_FMT " x %" PetscInt_FMT, nmf->W.size(), m, k);
   for (double &w : nmf->W) w = PetscMax(w, eps); /* W <- max(W, eps) */

@@ -262,16 +262,13 @@ PetscErrorCode NMFRestoreCheckpoint_Private(NMF nmf);
 
 /* initialize.cpp */
 PetscErrorCode NMFInitialize_Private(NMF nmf);
-/* the N leading singular values S of X (n x p, pixel-major local block x) and the first nvec
-   left singular vectors U (n x nvec, row-major, svd_flip signs), from the allreduced Gram matrix;
-   sum_squares = ||X||_F^2.  Collective. */
-PetscErrorCode NMFGramSVD_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *sum_squares);
 PetscErrorCode NMFLeastSquares_Private(PetscInt rows, PetscInt cols, PetscInt nrhs, double *A, double *B);
 double         NMFKeyedNormal_Private(PetscInt64 seed, PetscInt64 stream, PetscInt64 index);
-/* leading_eigenpairs.cpp: the N leading eigenpairs of a symmetric positive semidefinite C (n x n,
-   full, row-major), by a block Krylov method: w (descending) and Z (column-major n x N);
-   *converged false when the method gave up (then w and Z are meaningless); *basis: the size of
-   the basis it used */
-PetscErrorCode NMFLeadingEigenpairs_Private(PetscInt n, const double *C, PetscInt N, double *w, double *Z, PetscInt *basis, PetscBool *converged);
+/* singular_vectors.cpp: the N leading singular values S of X (n x p) by SLEPc's SVD (options
+   prefix nmf_) on a matrix-free X^T, and the first nvec singular vectors: U (n x nvec,
+   row-major) the left ones, with svd_flip's signs (the largest |entry| of each column positive),
+   and, when V is not NULL, the right ones on the owned pixels (p_local x nvec, pixel-major,
+   X^T U = V S); sum_squares, when not NULL, = ||X||_F^2.  N <= min(n, p).  Collective. */
+PetscErrorCode NMFLeadingSingularVectors_Private(NMF nmf, PetscInt N, PetscInt nvec, std::vector<double> &S, std::vector<double> &U, double *V, double *sum_squares);
 
 #endif

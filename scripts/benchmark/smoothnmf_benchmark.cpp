@@ -20,6 +20,7 @@
    Time per iteration = fit_seconds / n_iter (fit_seconds also holds the evaluation of the
    initial iterate, one extra pass); passes of X per iteration = that time / the streaming pass.
    Use -nmf_no_stop_criterion and -nmf_max_iter for a fixed number of iterations. */
+#include <slepcsys.h>
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
 #include "nmf_impl.h" /* to report the type X is kept in during the iterations (nmf->xtype) */
@@ -350,9 +351,9 @@ static PetscErrorCode Run(MPI_Comm comm)
 
 int main(int argc, char **argv)
 {
-  PetscErrorCode ierr = PetscInitialize(&argc, &argv, NULL, help);
+  PetscErrorCode ierr = SlepcInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;
   ierr = Run(PETSC_COMM_WORLD);
-  PetscFinalize();
+  SlepcFinalize();
   return ierr ? 1 : 0;
 }

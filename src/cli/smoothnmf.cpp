@@ -7,6 +7,7 @@
    Exit status: 0 done, 1 an error every rank found, 2 a failure of one rank (MPI_Abort), 3
    stopped by SIGTERM/SIGUSR1 after writing a checkpoint (the line printed says how to resume).
 */
+#include <slepcsys.h>
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
 #include "cli.h"
@@ -376,7 +377,7 @@ int main(int argc, char **argv)
   /* PETSc's signal handlers would print tracebacks and, popped in PetscFinalize, reset SIGTERM to
      its default: this program handles SIGTERM and SIGUSR1 itself (stop_signals.cpp) */
   if (PetscOptionsSetValue(NULL, "-no_signal_handler", NULL)) return 1;
-  ierr = PetscInitialize(&argc, &argv, NULL, help);
+  ierr = SlepcInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;
   saved_argc = argc;
   saved_argv = argv;
@@ -395,6 +396,6 @@ int main(int argc, char **argv)
   CLIIgnoreStopSignals();
   PetscPopErrorHandler();
   PetscOptionsSetValue(NULL, "-options_left", "0");
-  PetscFinalize();
+  SlepcFinalize();
   return ierr ? 1 : interrupted ? EXIT_INTERRUPTED : 0;
 }

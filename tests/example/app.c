@@ -134,6 +134,7 @@ int main(int argc, char **argv)
   NMF       nmf;
   PetscBool has_help;
 
+  /* a plain PETSc application: the library initializes SLEPc itself for its SVD (nndsvd, scree) */
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   comm = PETSC_COMM_WORLD;
   PetscCall(ReadAppOptions(comm, &app));

@@ -228,102 +228,130 @@ TEST_CASE("init: a random-init run gives the same losses at any rank count", "[i
   CHECK(MaxRelErr(ww.H, ws.H) <= 1e-10);
 }
 
-/* NMFGramSVD_Private on the map fx (n channels, ny x nx pixels): N singular values and vectors;
-   the reference: a dense LAPACK SVD of the full X (its singular values and left vectors, with the
-   sign convention of svd_flip: the largest |entry| of each vector positive) */
-struct GramSVD {
-  PetscInt            n;
-  std::vector<double> S, U, Sr, Ur; /* U: n x N row-major; Ur: column-major n x min(n, p) */
-  double              ss, ssr;
+/* NMFLeadingSingularVectors_Private on the map fx (n channels, ny x nx pixels) on comm: N
+   singular values and vectors, the right ones (V) on the owned pixels; the reference: a dense
+   LAPACK SVD of the full X (its singular values and vectors, with the sign convention of svd_flip:
+   the largest |entry| of each left vector positive, the right vector flipped with it) */
+struct DenseSVD {
+  PetscInt              n, p, N, nvec;
+  std::vector<double>   S, U, V, Sr, Ur, VTr; /* U: n x N row-major; V: p_local x N; Ur: column-major n x min(n, p); VTr: min(n, p) x p */
+  std::vector<PetscInt> pixel;                /* the global index of each owned pixel */
+  double                ss, ssr;
 };
-static GramSVD CompareGramSVD(PetscInt n, PetscInt ny, PetscInt nx, PetscInt N, const std::function<double(PetscInt, PetscInt)> &fx)
+static DenseSVD CompareSVD(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, PetscInt N, const std::function<double(PetscInt, PetscInt)> &fx, PetscInt nvec = -1)
 {
   const PetscInt p = ny * nx;
-  GramSVD        g;
-  g.n = n;
-  NMF            nmf = MakeKeyedNMF(PETSC_COMM_WORLD, n, ny, nx, 3, fx);
-  PCALL(NMFGramSVD_Private(nmf, N, N, g.S, g.U, &g.ss));
+  DenseSVD       g;
+  g.n = n, g.p = p, g.N = N, g.nvec = nvec < 0 ? N : nvec;
+  NMF nmf = MakeKeyedNMF(comm, n, ny, nx, 3, fx);
+  g.V.resize((size_t)nmf->p_local * g.nvec);
+  PCALL(NMFLeadingSingularVectors_Private(nmf, N, g.nvec, g.S, g.U, g.V.data(), &g.ss));
+  for (PetscInt q = 0; q < nmf->p_local; q++) {
+    PetscInt qg;
+    PCALL(NMFGlobalPixelIndex_Private(nmf, q, &qg));
+    g.pixel.push_back(qg);
+  }
   PCALL(NMFDestroy(&nmf));
   std::vector<double> X = KeyedFull(p, n, fx), A = X; /* pixel-major = column-major n x p */
   const PetscInt      mn = std::min(n, p);
-  std::vector<double> VT(1), work(1);
-  PetscBLASInt        bn = n, bp = p, bone = 1, lwork = -1, info;
+  std::vector<double> work(1);
+  PetscBLASInt        bn = n, bp = p, bmn = mn, lwork = -1, info;
   g.Sr.resize(mn);
   g.Ur.resize(n * mn);
-  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, VT.data(), &bone, work.data(), &lwork, &info);
+  g.VTr.resize(mn * p);
+  LAPACKgesvd_("S", "S", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, g.VTr.data(), &bmn, work.data(), &lwork, &info);
   lwork = (PetscBLASInt)work[0];
   work.resize(lwork);
-  LAPACKgesvd_("S", "N", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, VT.data(), &bone, work.data(), &lwork, &info);
+  LAPACKgesvd_("S", "S", &bn, &bp, A.data(), &bn, g.Sr.data(), g.Ur.data(), &bn, g.VTr.data(), &bmn, work.data(), &lwork, &info); /* X = U S V^T */
   REQUIRE(info == 0);
   for (PetscInt j = 0; j < mn; j++) {
     PetscInt imax = 0;
     for (PetscInt i = 0; i < n; i++)
       if (std::abs(g.Ur[j * n + i]) > std::abs(g.Ur[j * n + imax])) imax = i;
-    if (g.Ur[j * n + imax] < 0)
+    if (g.Ur[j * n + imax] < 0) {
       for (PetscInt i = 0; i < n; i++) g.Ur[j * n + i] = -g.Ur[j * n + i];
+      for (PetscInt q = 0; q < p; q++) g.VTr[q * mn + j] = -g.VTr[q * mn + j];
+    }
   }
   g.ssr = 0;
   for (double x : X) g.ssr += x * x;
   return g;
 }
 
-/* the squared singular values (eigenvalues of X X^T: what the methods compute, to about 1e-12 of
-   the largest) and, for the simple ones listed, the vectors */
-static void CheckGramSVD(const GramSVD &g, PetscInt N, const std::vector<PetscInt> &simple)
+/* the singular values (to 1e-12 of the largest, as a Gram matrix gives them) and, for the simple
+   ones listed (among the first nvec), both vectors to 1e-9 */
+static void CheckSVD(const DenseSVD &g, const std::vector<PetscInt> &simple)
 {
-  const double s0 = g.Sr[0] * g.Sr[0];
+  const PetscInt mn = std::min(g.n, g.p);
   CHECK(std::abs(g.ss - g.ssr) <= 1e-12 * g.ssr);
-  for (PetscInt j = 0; j < N; j++) {
+  for (PetscInt j = 0; j < g.N; j++) {
     INFO("singular value " << j << ": " << g.S[j] << ", dense SVD " << g.Sr[j]);
-    CHECK(std::abs(g.S[j] * g.S[j] - g.Sr[j] * g.Sr[j]) <= 1e-10 * s0);
+    CHECK(std::abs(g.S[j] - g.Sr[j]) <= 1e-12 * g.Sr[0]);
   }
   for (PetscInt j : simple) {
     INFO("singular vector " << j);
-    double err = 0;
-    for (PetscInt i = 0; i < g.n; i++) err = std::max(err, std::abs(g.U[i * N + j] - g.Ur[j * g.n + i]));
-    CHECK(err <= 1e-8);
+    double err = 0, verr = 0;
+    for (PetscInt i = 0; i < g.n; i++) err = std::max(err, std::abs(g.U[i * g.nvec + j] - g.Ur[j * g.n + i]));
+    for (size_t q = 0; q < g.pixel.size(); q++) verr = std::max(verr, std::abs(g.V[q * g.nvec + j] - g.VTr[g.pixel[q] * mn + j]));
+    CHECK(err <= 1e-9);
+    CHECK(verr <= 1e-9);
   }
 }
 
-/* A sparse map, as EDX counts are: most pixels have a few nonzero channels (the Gram matrix takes
-   them through their nonzero values only), every fifth pixel is dense (the tiled path).  40
-   channels: the leading eigenpairs come from LAPACK syevx. */
-TEST_CASE("init: the Gram SVD of a sparse map against a dense SVD", "[initialize]")
+/* A sparse map, as EDX counts are: most pixels have a few nonzero channels, every fifth pixel is
+   dense. */
+TEST_CASE("init: the SVD of a sparse map against a dense SVD", "[initialize]")
 {
   auto fx = [](PetscInt q, PetscInt i) {
     if (q % 5 == 0) return 1.0 + ((q * 7 + i * 3) % 11); /* dense: every channel > 0 */
-    /* sparse: 5 channels of 40 (<= n / 4), at places that move with the pixel */
+    /* sparse: 5 channels of 40, at places that move with the pixel */
     const PetscInt c0 = (q * 3) % 40;
     for (PetscInt j = 0; j < 5; j++)
       if (i == (c0 + 7 * j) % 40) return 1.0 + ((q + 2 * j) % 9) + 0.5 * std::sin(0.3 * q + i);
     return 0.0;
   };
-  CheckGramSVD(CompareGramSVD(40, 7, 9, 6, fx), 6, {0, 1, 2, 3, 4, 5});
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 40, 7, 9, 6, fx), {0, 1, 2, 3, 4, 5});
 }
 
-/* 300 channels, 4 leading pairs of a map of five decaying components plus a full-rank
-   perturbation: the block Krylov method (n >= 256, 8 N <= n) */
-TEST_CASE("init: the Gram SVD by block Krylov against a dense SVD", "[initialize]")
+/* a dense map of five decaying components plus a full-rank perturbation: 300 channels, the 4
+   leading triplets, 6 (down to the perturbation's values), and a scree of 8 values (the last two
+   in the perturbation's cluster) with 4 or no vectors */
+static double DecayingMap(PetscInt q, PetscInt i)
 {
-  auto fx = [](PetscInt q, PetscInt i) {
-    double x = 0.01 * (1 + std::sin(0.7 * i * q + 0.1 * i));
-    for (PetscInt c = 0; c < 5; c++) x += (1 + std::cos(0.05 * i * (c + 1) + c)) * (1 + std::sin(0.13 * q * (c + 1) + c)) * std::pow(0.5, c);
-    return x;
-  };
-  CheckGramSVD(CompareGramSVD(300, 20, 21, 4, fx), 4, {0, 1, 2, 3});
+  double x = 0.01 * (1 + std::sin(0.7 * i * q + 0.1 * i));
+  for (PetscInt c = 0; c < 5; c++) x += (1 + std::cos(0.05 * i * (c + 1) + c)) * (1 + std::sin(0.13 * q * (c + 1) + c)) * std::pow(0.5, c);
+  return x;
+}
+TEST_CASE("init: the SVD of a dense map against a dense SVD", "[initialize]")
+{
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 4, DecayingMap), {0, 1, 2, 3});
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 6, DecayingMap), {0, 1, 2, 3, 4, 5});
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 8, DecayingMap, 4), {0, 1, 2, 3}); /* 4 vectors, 8 values (a scree): two solves */
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 8, DecayingMap, 0), {});           /* values alone */
+}
+
+/* N close to or at min(n, p): all singular values of a map with fewer pixels than channels, all
+   but one of a map with fewer channels than pixels */
+TEST_CASE("init: the SVD with N near min(n, p) against a dense SVD", "[initialize]")
+{
+  auto fx = [](PetscInt q, PetscInt i) { return 1.0 + std::sin(0.9 * q * q + 0.4 * i * (q + 1)) + 0.3 * std::cos(1.3 * i * i + q); };
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 30, 2, 3, 6, fx), {0, 1, 2, 3, 4, 5}); /* p = 6 < n */
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 30, 2, 3, 5, fx), {0, 1, 2, 3, 4});
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 12, 5, 6, 11, fx), {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}); /* n = 12 < p */
+  CheckSVD(CompareSVD(PETSC_COMM_WORLD, 12, 5, 6, 12, fx), {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
 }
 
 /* Two equal leading singular values (two phases with orthogonal spectra of the same energy) and
-   a third, smaller one: the block of the Krylov method finds both copies.  The vectors of the
-   repeated pair are any basis of their plane: they must have no weight outside it. */
-TEST_CASE("init: the Gram SVD by block Krylov with a repeated leading singular value", "[initialize]")
+   a third, smaller one.  The vectors of the repeated pair are any basis of their plane: they must
+   have no weight outside it. */
+TEST_CASE("init: the SVD with a repeated leading singular value", "[initialize]")
 {
   auto fx = [](PetscInt q, PetscInt i) {
     const PetscInt phase = q % 3, band = i / 100;        /* 420 pixels, 140 per phase; 3 bands of 100 channels */
     return band == phase ? (phase == 2 ? 1.0 : 2.0) : 0.0; /* X[:, q] = 2 s1, 2 s2 or s3 */
   };
-  const GramSVD g = CompareGramSVD(300, 20, 21, 3, fx);
-  CheckGramSVD(g, 3, {2});
+  const DenseSVD g = CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 3, fx);
+  CheckSVD(g, {2});
   for (PetscInt j = 0; j < 2; j++) {
     double outside = 0, norm = 0;
     for (PetscInt i = 0; i < 300; i++) {
@@ -333,4 +361,15 @@ TEST_CASE("init: the Gram SVD by block Krylov with a repeated leading singular v
     CHECK(outside <= 1e-10);
     CHECK(std::abs(norm - 1) <= 1e-12);
   }
+  CHECK(std::abs(g.U[0 * 3 + 0] * g.U[0 * 3 + 1] + g.U[100 * 3 + 0] * g.U[100 * 3 + 1]) <= 1e-10); /* an orthogonal pair */
+}
+
+/* the same singular values and vectors on all ranks and on this rank alone (the starting vector
+   is keyed by the global channel index) */
+TEST_CASE("init: the SVD does not depend on the rank count", "[initialize]")
+{
+  const DenseSVD world = CompareSVD(PETSC_COMM_WORLD, 300, 20, 21, 6, DecayingMap);
+  const DenseSVD self  = CompareSVD(PETSC_COMM_SELF, 300, 20, 21, 6, DecayingMap);
+  CHECK(MaxRelDiff(world.S, self.S) <= 1e-13);
+  CHECK(MaxRelDiff(world.U, self.U) <= 1e-11);
 }
