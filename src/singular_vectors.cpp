@@ -28,7 +28,8 @@ struct XtShell {
   double              sum_squares      = 0;
   PetscInt64          passes           = 0; /* products with A or A^T: passes over X */
   /* a sparse X (EDX counts: mostly zeros) as compressed pixel rows, when at most a tenth of the
-     owned values are nonzero: the passes then read the nonzero values alone */
+     owned values are nonzero and fit a fifth of the memory of X as stored (or 64 MB): the passes
+     then read the nonzero values alone */
   bool                  sparse = false;
   std::vector<size_t>   row_start; /* p_local + 1 offsets into channel and value */
   std::vector<uint32_t> channel;
@@ -51,11 +52,18 @@ static inline void AddSquares(XtShell *ctx, PetscInt nb, const double *x)
 static PetscErrorCode CompressSparse(XtShell *ctx)
 {
   NMF          nmf = ctx->nmf;
-  const size_t n = (size_t)nmf->n, limit = (size_t)nmf->p_local * n / 10;
+  const size_t n = (size_t)nmf->n, stored[] = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
+  /* the compressed rows may take at most a fifth of the memory X takes as stored (or 64 MB on a
+     small map), so that peak memory stays near the share of X: 12 bytes per nonzero value */
+  const size_t budget = PetscMax((size_t)nmf->p_local * n * stored[nmf->xtype] / 5, (size_t)64 << 20);
+  const size_t limit  = PetscMin((size_t)nmf->p_local * n / 10, budget / (sizeof(double) + sizeof(uint32_t)));
 
   PetscFunctionBegin;
   ctx->sparse = true; /* a channel index, below n, fits 32 bits */
   ctx->row_start.assign(1, 0);
+  ctx->row_start.reserve((size_t)nmf->p_local + 1);
+  ctx->channel.reserve(limit + 1); /* no doubling past the limit: pages are touched as they fill */
+  ctx->value.reserve(limit + 1);
   PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     AddSquares(ctx, nb, x);
     for (PetscInt q = 0; q < nb && ctx->sparse; q++) {

@@ -3,9 +3,10 @@
 # (p, n) pixel list.  Without the Laplacian (lambda_L = 0) every pixel's H step is its own and the
 # W step sums over the pixels, so the fit of the tiled map from the tiled start is the fit of the
 # block, tiled: W the same, H the same in every tile, the averaged losses the same, const_KL T
-# times the block's.  Any 32-bit offset into X (pixel q times n past 2^31) breaks that.  The
-# tiled run also writes a checkpoint and a .hspy result, and a restart from the checkpoint must end
-# bit for bit where the uninterrupted run ended.
+# times the block's.  Any 32-bit global index or offset into X (pixel q times n past 2^31) breaks
+# that.  The tiled run also writes a checkpoint and a .hspy result; a restart from the checkpoint
+# at 1 rank (which then holds all 2.2e9 values: per-rank offsets past 2^31 too) must end where the
+# uninterrupted run ended, to rounding.
 # usage: tiled_map.sh BUILD_DIR NP
 set -eu
 build=$1; np=$2
@@ -51,7 +52,7 @@ run 1 "$build/smoothnmf" -i "$dir/small.h5:/X" -o "$dir/small_fit.h5" $opts -nmf
 big="-i $dir/big.h5:/X $opts -nmf_init_W $dir/big.h5:/W0 -nmf_init_H $dir/big.h5:/H0"
 run "$np" "$build/smoothnmf" $big -o "$dir/big_fit.h5" -o_hspy "$dir/big_fit.hspy" -nmf_checkpoint "$dir/ck.h5" -nmf_checkpoint_every 2 | tee "$dir/big.log"
 grep -q "X in memory: uint8" "$dir/big.log" || { echo "FAIL: X did not stay uint8 in memory"; exit 1; }
-run "$np" "$build/smoothnmf" $big -o "$dir/big_restart.h5" -nmf_checkpoint "$dir/ck.h5" -nmf_restart "$dir/ck.h5" >/dev/null
+run 1 "$build/smoothnmf" $big -o "$dir/big_restart.h5" -nmf_checkpoint "$dir/ck.h5" -nmf_restart "$dir/ck.h5" >/dev/null
 
 /usr/bin/python3 - "$dir" $T <<'PY'
 import sys, h5py, numpy as np
@@ -67,7 +68,9 @@ eL = max(rel(b["losses"][c][:], s["losses"][c][:]) for c in ("full_loss", "KL_di
 eC = abs(b.attrs["const_KL"] - T * s.attrs["const_KL"]) / abs(T * s.attrs["const_KL"])
 print(f"tiled fit vs block fit: W {eW:.2e}, H (every tile) {eH:.2e}, losses {eL:.2e}, const_KL/T {eC:.2e}")
 assert eW < 1e-9 and eH < 1e-9 and eL < 1e-9 and eC < 1e-9, "the tiled map's fit is not the block's, tiled"
-assert np.array_equal(r["W"][:], b["W"][:]) and np.array_equal(r["H"][:], b["H"][:]), "the restart did not end where the run ended"
+eR = max(rel(r["W"][:], b["W"][:]), rel(r["H"][:], b["H"][:]))
+print(f"restart at 1 rank vs the run at {b.attrs['n_ranks']} ranks: {eR:.2e}")
+assert eR < 1e-9, "the restart did not end where the run ended"
 import hyperspy.api as hs
 sig = hs.load(f"{d}/big_fit.hspy")
 maps = [x for x in sig if x.data.ndim == 2 and x.data.shape[1] == b["H"].shape[1]]
