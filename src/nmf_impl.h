@@ -182,6 +182,9 @@ PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec H, NMFLoss *loss);
 PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x);
 
 #define NMF_PIXEL_BLOCK 256
+/* the pixels of a block: at most NMF_PIXEL_BLOCK, and about 64 Ki values (512 KB as double), so a
+   converted block stays in the core's cache whatever n */
+static inline PetscInt NMFPixelBlockSize_Private(NMF nmf) { return PetscMax((PetscInt)1, PetscMin((PetscInt)NMF_PIXEL_BLOCK, (PetscInt)(65536 / PetscMax(nmf->n, (PetscInt)1)))); }
 /* Calls f(q0, nb, x) (returning a PetscErrorCode) on consecutive blocks of owned pixels, x a
    double view of the block's X (the stored values converted and scaled when X is compact). */
 template <class F>
@@ -189,10 +192,11 @@ PetscErrorCode NMFForPixelBlocks_Private(NMF nmf, F f)
 {
   std::vector<double> buf;
   const double       *x;
+  const PetscInt      bs = NMFPixelBlockSize_Private(nmf);
 
   PetscFunctionBegin;
-  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += bs) {
+    const PetscInt nb = PetscMin(bs, nmf->p_local - q0);
     PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
     PetscCall(f(q0, nb, x));
   }

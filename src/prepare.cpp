@@ -95,8 +95,9 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc(PetscMax(NMFLocalSizeX_Private(nmf), (size_t)1) * sizeof(double), &xd));
-  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += NMF_PIXEL_BLOCK) {
-    const PetscInt nb = PetscMin((PetscInt)NMF_PIXEL_BLOCK, nmf->p_local - q0);
+  const PetscInt bs = NMFPixelBlockSize_Private(nmf);
+  for (PetscInt q0 = 0; q0 < nmf->p_local; q0 += bs) {
+    const PetscInt nb = PetscMin(bs, nmf->p_local - q0);
     PetscCall(NMFXBlock_Private(nmf, q0, nb, buf, &x));
     PetscCall(PetscArraycpy(xd + (size_t)q0 * nmf->n, x, (size_t)nb * nmf->n));
   }
