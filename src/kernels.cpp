@@ -63,11 +63,12 @@ struct NMFSweepBuffers {
   int                nonzero[NMF_BLOCK_MAX / NMF_VLEN]; /* the vectors with some X != 0 */
 };
 
-/* channels per block for k components: about 16 KB of D */
+/* channels per block for k components: about 32 KB of D, at least 128 (the horizontal sums of
+   pass A, once per block, stay a small part) */
 static PetscInt BlockChannels(PetscInt k)
 {
-  const PetscInt nb = 2048 / PetscMax(k, (PetscInt)1);
-  return PetscMin((PetscInt)NMF_BLOCK_MAX, PetscMax((PetscInt)64, nb - nb % NMF_VLEN));
+  const PetscInt nb = 4096 / PetscMax(k, (PetscInt)1);
+  return PetscMin((PetscInt)NMF_BLOCK_MAX, PetscMax((PetscInt)128, nb - nb % NMF_VLEN));
 }
 
 /* calls f(G, c0) for the groups of components c0 .. c0 + G - 1 that cover 0 .. k - 1, G <= NMF_GROUP_MAX
