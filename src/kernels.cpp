@@ -277,14 +277,17 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
           if (!dense) ncoarse += NP * nb;
         } else SweepYAll<NP>(Db, npad, k, h, B.nonzero, cnt, nb, B, nullptr);
         const NMFV vsub = dense ? NMFVZero() : veps;
+        NMFV       s1p[NP]; /* the sweep's own sums (in registers, not through the captured s1) */
+        for (int p = 0; p < NP; p++) s1p[p] = NMFVZero();
         for (PetscInt l = 0; l < cnt; l++) {
           const PetscInt j = (PetscInt)B.nonzero[l] * NMF_VLEN;
           for (int p = 0; p < NP; p++) {
             const NMFV xv = NMFVMul(NMFVLoad(B.x[p] + j), vscale), yv = NMFVLoad(B.y[p] + j);
-            if (sums) s1 = NMFVFma(NMFVSub(NMFVMax(xv, veps), vsub), NMFVLog(yv), s1); /* max(X, eps) log Y */
-            if (num) NMFVStore(B.r[p] + j, NMFVDiv(xv, NMFVAdd(yv, vshift)));    /* X / (Y + shift) */
+            if (sums) s1p[p] = NMFVFma(NMFVSub(NMFVMax(xv, veps), vsub), NMFVLog(yv), s1p[p]); /* max(X, eps) log Y */
+            if (num) NMFVStore(B.r[p] + j, NMFVDiv(xv, NMFVAdd(yv, vshift)));            /* X / (Y + shift) */
           }
         }
+        for (int p = 0; p < NP; p++) s1 = NMFVAdd(s1, s1p[p]);
         if (!num) return;
         ForComponentGroups(k, [&](auto G, PetscInt c0) {
           double *t[2] = {num + (size_t)q * k + c0, NP > 1 ? num + (size_t)(q + 1) * k + c0 : nullptr};
