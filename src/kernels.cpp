@@ -10,11 +10,6 @@
 #include <cstdint>
 #include <type_traits>
 
-#if defined(SMOOTHNMF_HAVE_MVEC)
-/* glibc's libmvec has vector variants of log (<= 4 ulp): let the channel loops call them */
-  #pragma omp declare simd notinbranch
-extern "C" double log(double);
-#endif
 
 #define NMF_CHANNEL_BLOCK 256
 
@@ -361,14 +356,14 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
      sums[0] += sum y, sums[1] += sum max(x, eps) log y                (KL)
      sums[0] += sum (y - x)^2                                          (l2)      when sums != NULL
    KL takes the blocked kernels above (any k); these loops remain for l2 (channel blocks inside
-   each pixel, the block's y and r in L1).  K: unused (0), the components are a.k. */
+   each pixel, the block's y in L1).  K: unused (0), the components are a.k. */
 template <int K, typename T>
 static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
 {
   const PetscInt n = a.n, k = a.k;
-  const double   scale = a.scale, shift = a.shift, eps = a.eps;
+  const double   scale = a.scale;
   double         y[NMF_CHANNEL_BLOCK];
-  double         s0 = 0, s1 = 0;
+  double         s0 = 0;
 
   if (!a.l2) {
     PassAKL(a, X, num, sums);
@@ -389,42 +384,23 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
         for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc; /* y = (D h)_i */
       }
       if (sums) {
-        if (a.l2) {
 #pragma omp simd reduction(+ : s0)
-          for (PetscInt j = 0; j < nb; j++) {
-            const double dv = y[j] - scale * (double)x[j];
-            s0 += dv * dv; /* (Y - X)^2 */
-          }
-        } else {
-#pragma omp simd reduction(+ : s0, s1)
-          for (PetscInt j = 0; j < nb; j++) {
-            s0 += y[j];                                             /* sum Y */
-            s1 += PetscMax(scale * (double)x[j], eps) * log(y[j]); /* sum max(X, eps) log Y */
-          }
+        for (PetscInt j = 0; j < nb; j++) {
+          const double dv = y[j] - scale * (double)x[j];
+          s0 += dv * dv; /* (Y - X)^2 */
         }
       }
       if (!num) continue;
-      double r[NMF_CHANNEL_BLOCK];
-      if (a.l2) {
-#pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j];
-      } else {
-#pragma omp simd
-        for (PetscInt j = 0; j < nb; j++) r[j] = scale * (double)x[j] / (y[j] + shift);
-      }
       for (PetscInt c = 0; c < k; c++) {
         const double *d  = Db + (size_t)c * n;
         double        tc = 0;
 #pragma omp simd reduction(+ : tc)
-        for (PetscInt j = 0; j < nb; j++) tc += d[j] * r[j]; /* D^T (X / Y) */
+        for (PetscInt j = 0; j < nb; j++) tc += d[j] * (scale * (double)x[j]); /* D^T X */
         num[(size_t)q * k + c] += tc;
       }
     }
   }
-  if (sums) {
-    sums[0] += s0;
-    sums[1] += s1;
-  }
+  if (sums) sums[0] += s0;
 }
 
 /* Pass B over the owned pixels (the W step), with y = D h_q:
