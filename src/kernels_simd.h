@@ -110,15 +110,30 @@ static inline void NMFVFrexp(NMFV y, NMFV *e, NMFV *m, __m256i *bits)
   *bits = b;
 }
 
+/* t[i & 15] for each 64-bit lane i, by permutes within registers (the gather instruction is slow
+   on some AVX2 machines): the low two bits pick the double within each quarter of the table, the
+   next two the quarter */
+static inline NMFV NMFVTable16(const double *t, __m256i i)
+{
+  const __m256i j   = _mm256_slli_epi64(_mm256_and_si256(i, _mm256_set1_epi64x(3)), 1);                 /* 2 (i & 3) */
+  const __m256i p   = _mm256_or_si256(j, _mm256_slli_epi64(_mm256_add_epi64(j, _mm256_set1_epi64x(1)), 32)); /* the 32-bit halves 2 (i & 3), 2 (i & 3) + 1 */
+  const NMFV    q0  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t)), p));
+  const NMFV    q1  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 4)), p));
+  const NMFV    q2  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 8)), p));
+  const NMFV    q3  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 12)), p));
+  const NMFV    bit2 = _mm256_castsi256_pd(_mm256_slli_epi64(i, 61)), bit3 = _mm256_castsi256_pd(_mm256_slli_epi64(i, 60)); /* in the sign bits */
+  return _mm256_blendv_pd(_mm256_blendv_pd(q0, q1, bit2), _mm256_blendv_pd(q2, q3, bit2), bit3);
+}
+
 /* log y for positive, normal y (|r| <= 1/33: Taylor to degree 9, error below 1e-16) */
 static inline NMFV NMFVLog(NMFV y)
 {
   NMFV    e, m;
   __m256i b;
   NMFVFrexp(y, &e, &m, &b);
-  const __m256i idx  = _mm256_and_si256(_mm256_srli_epi64(b, 48), _mm256_set1_epi64x(15)); /* the top four fraction bits */
-  const NMFV    invc = _mm256_i64gather_pd(nmf_log_table.invc, idx, 8);
-  const NMFV    mlog = _mm256_i64gather_pd(nmf_log_table.mlog, idx, 8);
+  const __m256i idx  = _mm256_srli_epi64(b, 48); /* its low four bits: the top four fraction bits */
+  const NMFV    invc = NMFVTable16(nmf_log_table.invc, idx);
+  const NMFV    mlog = NMFVTable16(nmf_log_table.mlog, idx);
   const NMFV    r    = _mm256_fmsub_pd(m, invc, _mm256_set1_pd(1.0)); /* r = m invc - 1 */
   NMFV          p    = _mm256_set1_pd(1.0 / 9);
   p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(-1.0 / 8));
