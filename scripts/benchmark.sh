@@ -12,8 +12,15 @@
 #      the target of issue 5.
 # It takes about three minutes on the 2-core development machine; keep the machine otherwise idle.
 #
-# usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary]
+#   5. the passes over X (section "kernels", kernels_section below): the real map at 1 rank for each
+#      k of KS (default 2 .. 32), against 1.1 max(1, k/8) t(8); a dense generated map (DENSE_NY x
+#      DENSE_NX x DENSE_N, DENSE_COUNTS mean counts: almost no zero count), k 4, X as float32 and
+#      as uint16, against at most 6 float64 streaming passes per iteration.
+#
+# usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
+#                 (and no kernels section)
+#   --only-k      only the kernels section (5.); its table is kept in BENCH_OUT/kernels.txt
 #   --no-sklearn  skip the scikit-learn baseline
 #   --wait-idle   on a shared machine: before each timed run, wait (at most SECONDS, default 300)
 #                 until the cores have been idle for 10 s; the "cpu" column (CPU time / wall time of
@@ -24,17 +31,19 @@
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
 #   SMALL (200), CHANNELS (1917), ESPM_SECONDS_PER_ITER (18.9: espm on the real map, measured on the
-#   development machine for issue 5), PYTHON (/usr/bin/python3)
+#   development machine for issue 5), PYTHON (/usr/bin/python3), KS ("2 3 ... 32"), ITERS_K (30),
+#   DENSE_NY, DENSE_NX (256), DENSE_N (1024), DENSE_COUNTS (1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1 wait_idle=0 summary_only=0
+quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
   --no-sklearn) sklearn=0 ;;
   --summary) summary_only=1 ;;
+  --only-k) only_k=1 ;;
   --wait-idle) wait_idle=300 ;;
   --wait-idle=*) wait_idle=${a#--wait-idle=} ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -68,7 +77,7 @@ fi
 cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_benchmark smoothnmf_demo_map >/dev/null
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.log "$OUT"/summary.txt "$OUT"/runs.txt
+[ $only_k = 1 ] || rm -f "$OUT"/*.log "$OUT"/summary.txt "$OUT"/runs.txt
 TMP=${BENCH_TMP:-$(mktemp -d /tmp/smoothnmf_bench.XXXXXX)}
 mkdir -p "$TMP"
 trap 'rm -f "$TMP"/map_*.hspy "$TMP"/scale_result.h5; rmdir "$TMP" 2>/dev/null || true' EXIT
@@ -119,6 +128,68 @@ run() {
   echo "$name" >>"$OUT/runs.txt"
 }
 
+# ---------------------------------------------------------------- 5. the kernels section
+# The passes over X at every k and on a dense map (kernels_section; `--only-k` runs it alone).
+# kernel_run NAME MAP [options]: one 1-rank run, its RESULT line appended to $OUT/kernels.results
+kernel_run() {
+  local name=$1 map=$2
+  shift 2
+  idle
+  "$MPIEXEC" -n 1 "$BUILD/smoothnmf_benchmark" -i "$map" -bench_label "$name" -nmf_max_iter "${ITERS_K:-30}" -nmf_no_stop_criterion \
+    -nmf_init random -nmf_random_state 1 -nmf_lambda_L 1 -nmf_mu 0.2 -nmf_verbose 0 "$@" >"$OUT/$name.log"
+  grep -h '^RESULT ' "$OUT/$name.log" | tee -a "$OUT/kernels.results" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^(label|k|x_type|t_iter_s|passes64_per_iter|cpu_share)=/) printf "%s ", $i; print "" }'
+}
+kernels_section() {
+  local ks=${KS:-$(seq -s ' ' 2 32)} dny=${DENSE_NY:-256} dnx=${DENSE_NX:-256} dn=${DENSE_N:-1024} dcounts=${DENSE_COUNTS:-1000000}
+  rm -f "$OUT/kernels.results" "$OUT/kernels.txt"
+  echo
+  echo "=== kernels: the real map at 1 rank, k = $ks"
+  if [ -f "$REAL_MAP" ]; then
+    for k in $ks; do kernel_run "kernels_k$k" "$REAL_MAP" -nmf_n_components "$k"; done
+  else
+    echo "(the real map $REAL_MAP is missing: its runs are skipped)"
+  fi
+  echo
+  echo "=== kernels: a dense ${dny}x${dnx}x$dn map ($dcounts counts per pixel), k 4, X as float32 and as uint16"
+  local dense="$TMP/map_dense.hspy"
+  "$MPIEXEC" -n 2 "$BUILD/smoothnmf_demo_map" -o "$dense" -ny "$dny" -nx "$dnx" -n "$dn" -k 4 -seed 1 -counts "$dcounts" -dtype uint16 -chunks 0 >/dev/null
+  local zeros
+  zeros=$("$PYTHON" -c 'import sys, h5py, numpy
+f = h5py.File(sys.argv[1], "r"); d = []
+f.visititems(lambda n, o: d.append(o) if isinstance(o, h5py.Dataset) and o.ndim == 3 else None)
+print("%.4f" % numpy.mean(d[0][...] == 0))' "$dense" 2>/dev/null || echo nan)
+  echo "zero fraction of the dense map: $zeros" | tee "$OUT/kernels.zeros"
+  kernel_run dense_float32 "$dense" -nmf_n_components 4 -bench_data_type float32
+  kernel_run dense_uint16 "$dense" -nmf_n_components 4
+  rm -f "$dense"
+  awk -v zeros="$zeros" -v header="$(cat "$OUT/header.txt")" '
+    function kv(line, arr,   n, i, f, eq) { n = split(line, f, " "); for (i = 2; i <= n; i++) { eq = index(f[i], "="); if (eq) arr[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1) } }
+    function judged(ok, cpu) { return cpu < 0.9 ? sprintf("not judged (cpu %.2f)", cpu) : (ok ? "yes" : "NO") }
+    { delete a; kv($0, a); lab = a["label"]; T[lab] = a["t_iter_s"] + 0; P[lab] = a["passes64_per_iter"] + 0; C[lab] = a["cpu_share"] + 0; X[lab] = a["x_type"]
+      if (lab ~ /^kernels_k/) { kk = substr(lab, 10) + 0; K[++nk] = kk } }
+    END {
+      print ""; print "================================================================ kernels"; print header
+      if (nk) {
+        t8 = T["kernels_k8"]
+        printf "%4s %9s %9s %7s %5s  %s\n", "k", "s/iter", "target", "passes", "cpu", "t(k) <= 1.1 max(1, k/8) t(8)"
+        for (i = 1; i <= nk; i++) {
+          kk = K[i]; lab = "kernels_k" kk; tgt = 1.1 * (kk > 8 ? kk / 8 : 1) * t8
+          printf "%4d %9.4f %9.4f %7.2f %5.2f  %s\n", kk, T[lab], tgt, P[lab], C[lab], (t8 > 0 ? judged(T[lab] <= tgt, C[lab] < C["kernels_k8"] ? C[lab] : C["kernels_k8"]) : "no k = 8 run")
+        }
+      }
+      print ""
+      printf "dense map (zero fraction %s), k 4: float64 streaming passes per iteration (target <= 6)\n", zeros
+      split("dense_float32 dense_uint16", d, " ")
+      for (j = 1; j <= 2; j++) if (d[j] in T) printf "  X as %-8s %.4f s per iteration = %.2f passes (cpu %.2f): %s\n", X[d[j]], T[d[j]], P[d[j]], C[d[j]], judged(P[d[j]] <= 6, C[d[j]])
+    }' "$OUT/kernels.results" | tee "$OUT/kernels.txt"
+}
+if [ $only_k = 1 ]; then
+  kernels_section
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "logs and table: $OUT"
+  exit 0
+fi
+
 # 2. the real map
 if [ -f "$REAL_MAP" ]; then
   run real_uint8 1 "$REAL_MAP" -nmf_init nndsvda -nmf_max_iter "$ITERS_REAL"
@@ -166,11 +237,13 @@ fi
 run small_float64_np2 2 "$TMP/map_$SMALL.hspy" $BIGOPT -bench_data_type float64
 rm -f "$TMP"/map_*.hspy
 
-# 5. the scale run (issue 11): scripts/benchmark/scale_run.sh
+# 5. every k and the dense maps (kernels_section above), then the scale run (issue 11): scripts/benchmark/scale_run.sh
+[ $quick = 1 ] || kernels_section
 [ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
 summary
+[ -f "$OUT/kernels.txt" ] && cat "$OUT/kernels.txt"
 scale_summary
 echo
 echo "logs and summary: $OUT"

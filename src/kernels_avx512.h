@@ -1,7 +1,7 @@
-/* AVX-512 versions of the inner loops of the passes over X (src/kernels.cpp), for k <= 8 known
-   at compile time: 8 channels per vector, G W H and X / (G W H) in registers, the division by a
-   reciprocal estimate refined by Newton steps, and a vectorized log.  Accuracy: the quotient to
-   about 1 ulp, the log to a few ulp (tests/unit/test_kernels.cpp measures both). */
+/* The AVX-512 building blocks of the passes over X (src/kernels.cpp, through kernels_simd.h):
+   the division by a reciprocal estimate refined by Newton steps, a vectorized log and the
+   masked loads of X.  Accuracy: the quotient to about 1 ulp, the log to a few ulp
+   (tests/unit/test_kernels.cpp measures both). */
 #ifndef SMOOTHNMF_KERNELS_AVX512_H
 #define SMOOTHNMF_KERNELS_AVX512_H
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
@@ -73,127 +73,5 @@ static inline __m512d NMFLoad8(const uint8_t *p, __mmask8 m) { return _mm512_cvt
 
 static inline __mmask8 NMFTailMask(long remaining) { return remaining >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << remaining) - 1); }
 
-/* Pass A on one block of nb channels of one pixel (K components): with y = D h,
-   t[c] += sum D[i, c] x_i / (y_i + shift), s0 += sum y, s1 += sum max(x, eps) log y (if loss). */
-template <int K, typename T>
-static inline void NMFPassABlock8(PetscInt nb, PetscInt n, const double *Db, const double *h, const T *x, double scale, double shift, double eps, bool loss, double *t, __m512d &s0, __m512d &s1)
-{
-  __m512d hc[K], tc[K], d[K];
-  for (int c = 0; c < K; c++) {
-    hc[c] = _mm512_set1_pd(h[c]);
-    tc[c] = _mm512_setzero_pd();
-  }
-  const __m512d vscale = _mm512_set1_pd(scale), vshift = _mm512_set1_pd(shift), veps = _mm512_set1_pd(eps), one = _mm512_set1_pd(1.0);
-  for (PetscInt j = 0; j < nb; j += 8) {
-    const __mmask8 m  = NMFTailMask(nb - j);
-    const __m512d  xv = _mm512_mul_pd(NMFLoad8(x + j, m), vscale);
-    __m512d        y  = _mm512_setzero_pd();
-    for (int c = 0; c < K; c++) {
-      d[c] = _mm512_maskz_loadu_pd(m, Db + c * n + j);
-      y    = _mm512_fmadd_pd(d[c], hc[c], y); /* y = (D h)_i */
-    }
-    const __m512d ys = _mm512_mask_blend_pd(m, one, y); /* lanes past the block: y = 1 */
-    const __m512d r  = NMFDiv8(xv, _mm512_add_pd(ys, vshift)); /* X / (Y + shift) */
-    for (int c = 0; c < K; c++) tc[c] = _mm512_fmadd_pd(d[c], r, tc[c]); /* D^T (X / Y) */
-    if (loss) {
-      s0 = _mm512_add_pd(s0, y);                                              /* sum Y */
-      s1 = _mm512_fmadd_pd(_mm512_max_pd(xv, veps), NMFLog8(ys), s1);         /* sum max(X, eps) log Y */
-    }
-  }
-  for (int c = 0; c < K; c++) t[c] += _mm512_reduce_add_pd(tc[c]);
-}
-
-/* Pass B on one block: A[i, c] += x_i / y_i h[c] with y = D h. */
-template <int K, typename T>
-static inline void NMFPassBBlock8(PetscInt nb, PetscInt n, const double *Db, const double *h, const T *x, double scale, double *Ab)
-{
-  __m512d       hc[K];
-  const __m512d vscale = _mm512_set1_pd(scale), one = _mm512_set1_pd(1.0);
-  for (int c = 0; c < K; c++) hc[c] = _mm512_set1_pd(h[c]);
-  for (PetscInt j = 0; j < nb; j += 8) {
-    const __mmask8 m  = NMFTailMask(nb - j);
-    const __m512d  xv = _mm512_mul_pd(NMFLoad8(x + j, m), vscale);
-    __m512d        y  = _mm512_setzero_pd();
-    for (int c = 0; c < K; c++) y = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, Db + c * n + j), hc[c], y);
-    const __m512d r = NMFDiv8(xv, _mm512_mask_blend_pd(m, one, y)); /* X / Y */
-    for (int c = 0; c < K; c++) {
-      double *a = Ab + c * n + j;
-      _mm512_mask_storeu_pd(a, m, _mm512_fmadd_pd(r, hc[c], _mm512_maskz_loadu_pd(m, a))); /* A[i, c] += (X / Y)[i, q] H[c, q] */
-    }
-  }
-}
-/* Pass B on one block of two pixels at once: the loads and stores of A and D are shared. */
-template <int K, typename T>
-static inline void NMFPassBBlock8x2(PetscInt nb, PetscInt n, const double *Db, const double *h1, const double *h2, const T *x1, const T *x2, double scale, double *Ab)
-{
-  __m512d       hc1[K], hc2[K];
-  const __m512d vscale = _mm512_set1_pd(scale), one = _mm512_set1_pd(1.0);
-  for (int c = 0; c < K; c++) {
-    hc1[c] = _mm512_set1_pd(h1[c]);
-    hc2[c] = _mm512_set1_pd(h2[c]);
-  }
-  for (PetscInt j = 0; j < nb; j += 8) {
-    const __mmask8 m   = NMFTailMask(nb - j);
-    const __m512d  xv1 = _mm512_mul_pd(NMFLoad8(x1 + j, m), vscale), xv2 = _mm512_mul_pd(NMFLoad8(x2 + j, m), vscale);
-    if (!(_mm512_cmpneq_pd_mask(xv1, _mm512_setzero_pd()) | _mm512_cmpneq_pd_mask(xv2, _mm512_setzero_pd()))) continue; /* X = 0: adds nothing */
-    __m512d y1 = _mm512_setzero_pd(), y2 = _mm512_setzero_pd();
-    for (int c = 0; c < K; c++) {
-      const __m512d d = _mm512_maskz_loadu_pd(m, Db + c * n + j);
-      y1              = _mm512_fmadd_pd(d, hc1[c], y1);
-      y2              = _mm512_fmadd_pd(d, hc2[c], y2);
-    }
-    const __m512d r1 = NMFDiv8(xv1, _mm512_mask_blend_pd(m, one, y1)), r2 = NMFDiv8(xv2, _mm512_mask_blend_pd(m, one, y2));
-    for (int c = 0; c < K; c++) {
-      double *a = Ab + c * n + j;
-      _mm512_mask_storeu_pd(a, m, _mm512_fmadd_pd(r2, hc2[c], _mm512_fmadd_pd(r1, hc1[c], _mm512_maskz_loadu_pd(m, a))));
-    }
-  }
-}
-
-/* Pass A on one block of two pixels at once (the loads of D are shared). */
-template <int K, typename T>
-static inline void NMFPassABlock8x2(PetscInt nb, PetscInt n, const double *Db, const double *h1, const double *h2, const T *x1, const T *x2, double scale, double shift, double eps, bool loss, double *t1, double *t2, __m512d &s0, __m512d &s1)
-{
-  __m512d hc1[K], hc2[K], tc1[K], tc2[K];
-  for (int c = 0; c < K; c++) {
-    hc1[c] = _mm512_set1_pd(h1[c]);
-    hc2[c] = _mm512_set1_pd(h2[c]);
-    tc1[c] = tc2[c] = _mm512_setzero_pd();
-  }
-  const __m512d vscale = _mm512_set1_pd(scale), vshift = _mm512_set1_pd(shift), veps = _mm512_set1_pd(eps), one = _mm512_set1_pd(1.0);
-  for (PetscInt j = 0; j < nb; j += 8) {
-    const __mmask8 m   = NMFTailMask(nb - j);
-    const __m512d  xv1 = _mm512_mul_pd(NMFLoad8(x1 + j, m), vscale), xv2 = _mm512_mul_pd(NMFLoad8(x2 + j, m), vscale);
-    __m512d        d[K], y1 = _mm512_setzero_pd(), y2 = _mm512_setzero_pd();
-    for (int c = 0; c < K; c++) {
-      d[c] = _mm512_maskz_loadu_pd(m, Db + c * n + j);
-      y1   = _mm512_fmadd_pd(d[c], hc1[c], y1);
-      y2   = _mm512_fmadd_pd(d[c], hc2[c], y2);
-    }
-    const __m512d ys1 = _mm512_mask_blend_pd(m, one, y1), ys2 = _mm512_mask_blend_pd(m, one, y2);
-    if (!(_mm512_cmpneq_pd_mask(xv1, _mm512_setzero_pd()) | _mm512_cmpneq_pd_mask(xv2, _mm512_setzero_pd()))) {
-      /* X = 0 here (most of a spectrum of counts): X / Y adds nothing; the loss needs sum Y and eps log Y */
-      if (loss) {
-        s0 = _mm512_add_pd(s0, _mm512_add_pd(y1, y2));
-        s1 = _mm512_fmadd_pd(veps, _mm512_add_pd(NMFLogCoarse8(ys1), NMFLogCoarse8(ys2)), s1);
-      }
-      continue;
-    }
-    const __m512d r1 = NMFDiv8(xv1, _mm512_add_pd(ys1, vshift)), r2 = NMFDiv8(xv2, _mm512_add_pd(ys2, vshift));
-    for (int c = 0; c < K; c++) {
-      tc1[c] = _mm512_fmadd_pd(d[c], r1, tc1[c]);
-      tc2[c] = _mm512_fmadd_pd(d[c], r2, tc2[c]);
-    }
-    if (loss) {
-      s0 = _mm512_add_pd(s0, _mm512_add_pd(y1, y2));
-      s1 = _mm512_fmadd_pd(_mm512_max_pd(xv1, veps), NMFLog8(ys1), s1);
-      s1 = _mm512_fmadd_pd(_mm512_max_pd(xv2, veps), NMFLog8(ys2), s1);
-    }
-  }
-  for (int c = 0; c < K; c++) {
-    t1[c] += _mm512_reduce_add_pd(tc1[c]);
-    t2[c] += _mm512_reduce_add_pd(tc2[c]);
-  }
-}
 #endif
 #endif
