@@ -273,7 +273,7 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
     PetscCall(PetscInfo(NULL, "chunked map read tile by tile, tile (%llu, %llu%s%llu), independent transfer\n", (unsigned long long)tile[0], (unsigned long long)tile[1], nd == 3 ? ", " : "", nd == 3 ? (unsigned long long)tile[2] : 0ULL));
   } else {
     hsize_t nmem   = (hsize_t)nloc;
-    hid_t   mspace = H5Screate_simple(1, &nmem, NULL);
+    hid_t   mspace = cf ? H5Screate_simple(1, &nmem, NULL) : NMFIOCreateBlockMemSpace_Private(nd, d, b);
     PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, rtype, buf, &ok));
     H5Sclose(mspace);
   }
@@ -391,9 +391,8 @@ try {
   }
   PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create the dataset '%s' in '%s'", dataset, path);
   NMFIOSelectPixels_Private(fspace, nd, d, b);
-  hsize_t nloc   = (hsize_t)b.xm * b.ym * b.dof;
-  hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
-  hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
+  hid_t mspace = NMFIOCreateBlockMemSpace_Private(nd, d, b);
+  hid_t dxpl   = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
   PetscCall(VecGetArrayRead(X, &x));
   herr_t st = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, x);

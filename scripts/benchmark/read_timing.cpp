@@ -7,8 +7,9 @@
 
    1. reads the rank's block of the map (pixels x channels) as the program does (NMFIOReadMapAs,
       -bench_data_type is the program's -nmf_data_type), all ranks started together (a barrier);
-   2. a checksum of what was read: the sum over every value of value x (1 + global index mod 7),
-      so that a value read into the wrong place changes it (compare with h5py's);
+   2. a checksum of what was read: the sum of value c of pixel g times (1 + g mod 7)(1 + c mod 5),
+      so that a value read into the wrong place changes it (scripts/benchmark.sh compares it with
+      h5py's);
    3. with -bench_result: writes a result of the map's size into OUT.h5 (a k x p H, component-major,
       as the result file's /H, and an n x k W, as /W), then deletes it;
    4. one line "READ label=... ranks=P read_s=... read_cpu_s=... write_s=... checksum=..." (times:
@@ -34,8 +35,7 @@ static double ProcessCPUSeconds(void)
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* the weighted sum of the rank's values: value x (1 + global index mod 7), the global index of
-   value c of pixel i nx + j being (i nx + j) n + c */
+/* the weighted sum of the rank's values: value c of pixel g = i nx + j times (1 + g mod 7)(1 + c mod 5) */
 template <typename T>
 static double WeightedSum(const T *x, PetscInt n, PetscInt nx, PetscInt xs, PetscInt ys, PetscInt xm, PetscInt ym)
 {
@@ -43,8 +43,10 @@ static double WeightedSum(const T *x, PetscInt n, PetscInt nx, PetscInt xs, Pets
   for (PetscInt i = 0; i < ym; i++)
     for (PetscInt j = 0; j < xm; j++) {
       const size_t   q = (size_t)i * xm + j;
-      const uint64_t g = ((uint64_t)(ys + i) * nx + (xs + j)) * n;
-      for (PetscInt c = 0; c < n; c++) s += (double)x[q * n + c] * (double)(1 + (g + c) % 7);
+      const uint64_t g = (uint64_t)(ys + i) * nx + (xs + j);
+      double         t = 0;
+      for (PetscInt c = 0; c < n; c++) t += (double)x[q * n + c] * (double)(1 + c % 5);
+      s += t * (double)(1 + g % 7);
     }
   return s;
 }
