@@ -142,8 +142,8 @@ static std::vector<ReadPiece> RankPieces(NMFLayout layout, int nd, const hsize_t
 }
 
 /* The tile of a chunked dataset: the chunk shape, doubled along the last dimensions first while
-   the tile holds fewer than TILE_BYTES of values of esz bytes (small chunks read together) and
-   fits the dataset.  Returns the number of chunks in a tile. */
+   it holds fewer than TILE_BYTES of values of esz bytes (small chunks are read together) and does
+   not yet cover the dataset along that dimension.  Returns the number of chunks in a tile. */
 static size_t ChooseTile(int nd, const hsize_t chunk[], const hsize_t d[], size_t esz, hsize_t tile[])
 {
   const size_t TILE_BYTES = 4 << 20;
@@ -209,8 +209,8 @@ static herr_t ReadPiecesByTile(hid_t dset, hid_t rtype, int nd, const hsize_t ti
 }
 
 /* Reopens a chunked dataset with a chunk cache that holds a tile's chunks, plus one, and a slot
-   for every chunk of the dataset (up to 2^24), so that the chunks of a tile never evict each
-   other; returns the tile in tile[] (dset is replaced, or closed on failure and set to -1). */
+   for every chunk of the dataset (up to 2^20, 8 MB of slots), so that the chunks of a tile never
+   evict each other; returns the tile in tile[] (dset is replaced; -1 when the reopening failed). */
 static void ReopenWithTileCache(hid_t file, const std::string &dpath, hid_t dcpl, int nd, const hsize_t d[], hid_t *dset, hsize_t tile[])
 {
   hsize_t chunk[3];
@@ -224,7 +224,7 @@ static void ReopenWithTileCache(hid_t file, const std::string &dpath, hid_t dcpl
   }
   const size_t tile_chunks = ChooseTile(nd, chunk, d, esz, tile);
   hid_t        dapl        = H5Pcreate(H5P_DATASET_ACCESS);
-  H5Pset_chunk_cache(dapl, std::min(std::max(nchunks, (size_t)1), (size_t)1 << 24), (tile_chunks + 1) * chunk_bytes, 1.0);
+  H5Pset_chunk_cache(dapl, std::min(std::max(nchunks, (size_t)1), (size_t)1 << 20), (tile_chunks + 1) * chunk_bytes, 1.0);
   H5Dclose(*dset);
   *dset = H5Dopen2(file, dpath.c_str(), dapl);
   H5Pclose(dapl);
@@ -270,7 +270,9 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
     ReopenWithTileCache(file, dpath, dcpl, nd, d, &dset, tile);
     herr_t st = dset < 0 ? -1 : ReadPiecesByTile(dset, rtype, nd, tile, RankPieces(layout, nd, d, b, rsz, buf));
     PetscCall(NMFIOAllOK_Private(comm, st >= 0, &ok));
-    PetscCall(PetscInfo(NULL, "chunked map read tile by tile, tile (%llu, %llu%s%llu), independent transfer\n", (unsigned long long)tile[0], (unsigned long long)tile[1], nd == 3 ? ", " : "", nd == 3 ? (unsigned long long)tile[2] : 0ULL));
+    std::string shape = std::to_string((unsigned long long)tile[0]);
+    for (int k = 1; k < nd; k++) shape += " x " + std::to_string((unsigned long long)tile[k]);
+    PetscCall(PetscInfo(NULL, "chunked map read tile by tile (tiles of %s values), independent transfer\n", shape.c_str()));
   } else {
     hsize_t nmem   = (hsize_t)nloc;
     hid_t   mspace = cf ? H5Screate_simple(1, &nmem, NULL) : NMFIOCreateBlockMemSpace_Private(nd, d, b);
