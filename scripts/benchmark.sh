@@ -15,9 +15,22 @@
 #   5. the passes over X (section "kernels", kernels_section below): the real map at 1 rank for each
 #      k of KS (default 2 .. 32), against 1.1 max(1, k/8) t(8); a dense generated map (DENSE_NY x
 #      DENSE_NX x DENSE_N, DENSE_COUNTS mean counts: almost no zero count), k 4, X as float32 and
-#      as uint16, against at most 6 float64 streaming passes per iteration.
+#      as uint16, against at most 6 float64 streaming passes per iteration, and its nndsvda set-up
+#      against the time of 5 iterations;
+#   6. the reads (section "read", read_section below): a READ_NY x READ_NX x READ_N uint16 map
+#      (default 1024 x 1024 x 1024; 512 x 512 x 1024 with --quick) generated twice with
+#      smoothnmf_demo_map at 2 ranks, chunked 64 x 64 pixels x all channels with gzip level 1, and
+#      contiguous uncompressed (the write times of both are reported); then, for each, in the same
+#      run: one h5py process reading the whole dataset (scripts/benchmark/h5py_read.py), and
+#      smoothnmf's read (build/smoothnmf_read_timing) at 1 and 2 ranks with the write of a result
+#      of the map's size (H, k x p, and W); every read from the page cache (the file is read once
+#      with cat before each timed read); the checksums must agree; targets: 2 ranks read no slower
+#      than h5py, 2 ranks faster than 1, the result written no slower than the map is read;
+#   7. the scale run (scripts/benchmark/scale_run.sh): a generated SCALE_NY x SCALE_NX x SCALE_N
+#      (1024 x 1024 x 2048) uint16 map in HyperSpy's gzip chunks at 2 ranks: read, set-up, time
+#      per iteration, write, peak memory per rank against the share of X as stored.
 #
-# usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k]
+# usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k] [--read]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
 #                 (and no kernels section)
 #   --only-k      only the kernels section (5.); its table is kept in BENCH_OUT/kernels.txt
@@ -27,20 +40,23 @@
 #                 the iterations) tells afterwards whether a run had the cores to itself; a timing
 #                 target whose run had less than 0.9 of its cores is reported as not judged
 #   --summary     run nothing: print the summary of the last run again, from its logs in BENCH_OUT
+#   --read        only the read section (with --quick: the smaller map)
 # environment: BUILD (build directory, default build), REAL_MAP (default ../shared/data/real_edx_80x80.hspy),
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
 #   SMALL (200), CHANNELS (1917), ESPM_SECONDS_PER_ITER (18.9: espm on the real map, measured on the
 #   development machine for issue 5), PYTHON (/usr/bin/python3), KS ("2 3 ... 32"), ITERS_K (30),
-#   DENSE_NY, DENSE_NX (256), DENSE_N (1024), DENSE_COUNTS (1000000)
+#   DENSE_NY, DENSE_NX (256), DENSE_N (1024), DENSE_COUNTS (1000000), READ_NY, READ_NX, READ_N
+#   (the read section's map), SCALE (0: no scale run), SCALE_NY, SCALE_NX, SCALE_N, SCALE_ITERS (5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0
+quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
+  --read) read_only=1 ;;
   --no-sklearn) sklearn=0 ;;
   --summary) summary_only=1 ;;
   --only-k) only_k=1 ;;
@@ -72,18 +88,86 @@ if [ $summary_only = 1 ]; then
   exit 0
 fi
 
-# 1. build (configures when needed; a no-op when up to date)
+# The read section (--read): reads and writes against one h5py process, see the top of this file.
+# field KEY LINE: the value of KEY=... in a RESULT-style line
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# judge TEXT BC-EXPRESSION: prints TEXT with yes or NO; a NO makes $all NO
+judge() {
+  local v=NO
+  if [ "$(echo "$2" | bc)" = 1 ]; then v=yes; else all=NO; fi
+  printf '  %-34s %s\n' "$1:" "$v" | tee -a "$OUT/read.txt"
+}
+read_section() {
+  local ny=${READ_NY:-1024} nx=${READ_NX:-1024} n=${READ_N:-1024}
+  if [ $quick = 1 ]; then ny=${READ_NY:-512} nx=${READ_NX:-512}; fi
+  local raw_mb=$((ny * nx * n * 2 / 1000000))
+  READ_TMP=${TMP:-${BENCH_TMP:-$(mktemp -d /tmp/smoothnmf_read.XXXXXX)}} # within the full run: its directory
+  local tmp=$READ_TMP
+  mkdir -p "$tmp" "$OUT"
+  rm -f "$OUT"/read*.log "$OUT"/read.txt
+  if [ $read_only = 1 ]; then trap 'rm -f "$READ_TMP"/read_*.hspy "$READ_TMP"/result_*.h5; rmdir "$READ_TMP" 2>/dev/null || true' EXIT; fi
+  local free_mb avail_mb
+  free_mb=$(df -Pm "$tmp" | awk 'NR == 2 { print $4 }')
+  avail_mb=$(awk '/MemAvailable/ { print int($2 / 1024) }' /proc/meminfo)
+  # on disk: the uncompressed map and at most as much again for the gzip one; in memory: the
+  # generator holds the map in the stored type, h5py reads it whole
+  if [ "$free_mb" -lt $((2 * raw_mb + 200)) ] || [ "$avail_mb" -lt $((2 * raw_mb + 1000)) ]; then
+    echo "benchmark.sh --read: the ${ny}x${nx}x$n map needs $((2 * raw_mb)) MB on disk ($free_mb MB free in $tmp, set BENCH_TMP) and $((2 * raw_mb)) MB of memory ($avail_mb MB available)" >&2
+    [ $read_only = 1 ] && exit 1
+    return 0
+  fi
+  cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_read_timing smoothnmf_demo_map >/dev/null
+  {
+    echo "smoothnmf read benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "map ${ny} x ${nx} x $n uint16 ($raw_mb MB uncompressed); every read from the page cache (the file read once with cat just before)"
+  } | tee "$OUT/read.txt"
+  local kind opts t0 t1 line h5 r1 r2
+  all=yes
+  for kind in gzip raw; do
+    if [ $kind = gzip ]; then opts="-chunks 64,64 -gzip 1"; else opts="-chunks 0"; fi
+    t0=$(date +%s.%N)
+    "$MPIEXEC" -n 2 --oversubscribe "$BUILD/smoothnmf_demo_map" -o "$tmp/read_$kind.hspy" -ny "$ny" -nx "$nx" -n "$n" -k 4 -seed 1 -dtype uint16 $opts -title read_$kind >/dev/null
+    t1=$(date +%s.%N)
+    echo
+    echo "--- $kind: $(du -m "$tmp/read_$kind.hspy" | cut -f1) MB on disk, generated and written at 2 ranks in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s" | tee -a "$OUT/read.txt"
+    cat "$tmp/read_$kind.hspy" >/dev/null
+    h5=$("$PYTHON" scripts/benchmark/h5py_read.py "$tmp/read_$kind.hspy")
+    for np in 1 2; do
+      cat "$tmp/read_$kind.hspy" >/dev/null
+      line=$("$MPIEXEC" -n "$np" --oversubscribe "$BUILD/smoothnmf_read_timing" -i "$tmp/read_$kind.hspy" -bench_result "$tmp/result_$kind.h5" -bench_label "$kind" | grep '^READ ')
+      echo "$line" >>"$OUT/read_$kind.log"
+      if [ "$np" = 1 ]; then r1=$line; else r2=$line; fi
+    done
+    printf '  %-28s %8s s (cpu %s s)\n' "h5py, 1 process, whole dataset" "$(field read_s "$h5")" "$(field read_cpu_s "$h5")" | tee -a "$OUT/read.txt"
+    printf '  %-28s %8s s (cpu %s s), result written in %s s\n' "smoothnmf read, 1 rank" "$(field read_s "$r1")" "$(field read_cpu_s "$r1")" "$(field write_s "$r1")" | tee -a "$OUT/read.txt"
+    printf '  %-28s %8s s (cpu %s s), result written in %s s\n' "smoothnmf read, 2 ranks" "$(field read_s "$r2")" "$(field read_cpu_s "$r2")" "$(field write_s "$r2")" | tee -a "$OUT/read.txt"
+    judge "same values as h5py (checksum)" "$(field checksum "$h5") == $(field checksum "$r1") && $(field checksum "$h5") == $(field checksum "$r2")"
+    judge "target: 2 ranks read <= h5py's" "$(field read_s "$r2") <= $(field read_s "$h5")"
+    judge "target: 2 ranks faster than 1" "$(field read_s "$r2") < $(field read_s "$r1")"
+    judge "target: result write <= read" "$(field write_s "$r2") <= $(field read_s "$r2")"
+    rm -f "$tmp/read_$kind.hspy"
+  done
+  echo
+  echo "all read targets met: $all (load average after: $(cut -d' ' -f1-3 /proc/loadavg); a loaded machine slows the reads: compare the cpu times)" | tee -a "$OUT/read.txt"
+}
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo "+uncommitted" || true)
 [ -f "$BUILD/CMakeCache.txt" ] || cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ $read_only = 1 ]; then
+  read_section
+  exit 0
+fi
+
+# 1. build (configures when needed; a no-op when up to date)
 cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_benchmark smoothnmf_demo_map >/dev/null
 
 mkdir -p "$OUT"
 [ $only_k = 1 ] || rm -f "$OUT"/*.log "$OUT"/summary.txt "$OUT"/runs.txt
 TMP=${BENCH_TMP:-$(mktemp -d /tmp/smoothnmf_bench.XXXXXX)}
 mkdir -p "$TMP"
-trap 'rm -f "$TMP"/map_*.hspy "$TMP"/scale_result.h5; rmdir "$TMP" 2>/dev/null || true' EXIT
+trap 'rm -f "$TMP"/map_*.hspy "$TMP"/scale_result.h5 "$TMP"/read_*.hspy "$TMP"/result_*.h5; rmdir "$TMP" 2>/dev/null || true' EXIT
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo "+uncommitted" || true)
 {
   echo "smoothnmf benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -239,11 +323,13 @@ rm -f "$TMP"/map_*.hspy
 
 # 5. every k and the dense maps (kernels_section above), then the scale run (issue 11): scripts/benchmark/scale_run.sh
 [ $quick = 1 ] || kernels_section
+[ $quick = 1 ] || read_section
 [ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
 summary
 [ -f "$OUT/kernels.txt" ] && cat "$OUT/kernels.txt"
+[ -f "$OUT/read.txt" ] && { echo; cat "$OUT/read.txt"; }
 scale_summary
 echo
 echo "logs and summary: $OUT"

@@ -1,7 +1,9 @@
 /* Parallel HDF5 I/O of maps, matrices, abundances and the result file: each rank reads and
    writes its own pixel block as a hyperslab. */
 #include "io_impl.h"
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -65,24 +67,6 @@ static PetscErrorCode ReadSelectionAs(MPI_Comm comm, hid_t dset, hid_t mspace, h
   PetscFunctionReturn(0);
 }
 
-/* Reads the selection into buf (room for nloc doubles) and converts it to double.  Parallel
-   HDF5 1.10 does collective transfers, also of chunked, compressed datasets, only without type
-   conversion: the values are read in the file's own (native) type and converted in place
-   afterwards. */
-static PetscErrorCode ReadSelection(MPI_Comm comm, hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, double *buf, bool *ok)
-{
-  PetscFunctionBegin;
-  hid_t      ftype  = H5Dget_type(dset);
-  hid_t      ntype  = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
-  const bool direct = ntype < 0 || H5Tget_size(ntype) > sizeof(double) || H5Tequal(ntype, H5T_NATIVE_DOUBLE) > 0;
-  PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, direct ? H5T_NATIVE_DOUBLE : ntype, buf, ok));
-  if (*ok && !direct) *ok = H5Tconvert(ntype, H5T_NATIVE_DOUBLE, nloc, buf, NULL, H5P_DEFAULT) >= 0; /* in place: buf has room for the doubles */
-  PetscCall(NMFIOAllOK_Private(comm, *ok, ok));
-  if (ntype >= 0) H5Tclose(ntype);
-  H5Tclose(ftype);
-  PetscFunctionReturn(0);
-}
-
 /* The rank's pixels of the map's dataset as a file selection, after checking that the dataset
    fits the layout it was distributed for (file and dataset closed on failure). */
 static PetscErrorCode SelectRankPixels(MPI_Comm comm, const char spec[], NMFLayout layout, const NMFIOBlock &b, hid_t file, hid_t dset, const std::string &dpath, hsize_t d[8], hid_t *fspace)
@@ -101,11 +85,159 @@ static PetscErrorCode SelectRankPixels(MPI_Comm comm, const char spec[], NMFLayo
   PetscFunctionReturn(0);
 }
 
-/* Reads the rank's block of the map into dst, pixel-major (a channels_first dataset is read into a
-   buffer and transposed in memory): read(dset, mspace, fspace, nloc, buf, &ok) reads the selection
-   of nloc values into buf, in values of sz bytes. */
-template <typename ReadFn>
-static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, size_t sz, char *dst, ReadFn read)
+/* ------------------------------------------------------------------ chunked maps, tile by tile */
+
+/* A box of the dataset that the rank reads and where its values go: the box (fstart, count) of
+   the file space, and the box of the same shape at mstart of a memory space of dimensions mdims
+   over the buffer base.  The memory space has the file's rank: HDF5 then maps the two boxes
+   chunk by chunk; a 1-D memory space makes it map every element through a callback. */
+struct ReadPiece {
+  hsize_t fstart[3], count[3], mdims[3], mstart[3];
+  char   *base;
+};
+
+/* A run of consecutive pixels of the dataset's pixel axis: the first one, how many, and the local
+   index of the first one in the rank's block */
+struct PixelRun {
+  hsize_t first, len, q;
+};
+
+/* The rank's pixels as runs along a pixel axis of `width` pixels per image row (width = p for a
+   pixel list): an image block is one run per block row (one run in all when its rows are whole
+   image rows); a 1-D block xs..xs+xm is one run. */
+static std::vector<PixelRun> RankRuns(const NMFIOBlock &b, hsize_t width)
+{
+  std::vector<PixelRun> runs;
+  if (b.dim == 1 || (hsize_t)b.xm == width) runs.push_back({(hsize_t)b.ys * width + (hsize_t)b.xs, (hsize_t)b.xm * (hsize_t)b.ym, 0});
+  else
+    for (hsize_t r = 0; r < (hsize_t)b.ym; r++) runs.push_back({((hsize_t)b.ys + r) * width + (hsize_t)b.xs, (hsize_t)b.xm, r * (hsize_t)b.xm});
+  return runs;
+}
+
+/* The boxes the rank reads from a dataset of dimensions d, and where each goes: pixel-major
+   values of rsz bytes into dst (the values of local pixel q start at q n), or, channels_first,
+   channel-major into dst (value i of local pixel q at i pl + q). */
+static std::vector<ReadPiece> RankPieces(NMFLayout layout, int nd, const hsize_t d[], const NMFIOBlock &b, size_t rsz, char *dst)
+{
+  std::vector<ReadPiece> pieces;
+  const hsize_t          n = (hsize_t)b.dof, pl = (hsize_t)b.xm * (hsize_t)b.ym;
+  if (layout == NMF_LAYOUT_CHANNELS_FIRST) { /* (n, p): a box (n, len) per run */
+    for (const PixelRun &r : RankRuns(b, b.dim == 2 ? (hsize_t)b.M : d[1])) pieces.push_back({{0, r.first}, {n, r.len}, {n, pl}, {0, r.q}, dst});
+  } else if (nd == 3 && b.dim == 2) { /* (ny, nx, n), an image block: one box */
+    pieces.push_back({{(hsize_t)b.ys, (hsize_t)b.xs, 0}, {(hsize_t)b.ym, (hsize_t)b.xm, n}, {(hsize_t)b.ym, (hsize_t)b.xm, n}, {0, 0, 0}, dst});
+  } else if (nd == 3) { /* (ny, nx, n) read as a pixel list: the range cut at image rows, whole rows together */
+    const hsize_t nx = d[1], end = (hsize_t)(b.xs + b.xm);
+    hsize_t       g  = (hsize_t)b.xs;
+    while (g < end) {
+      const hsize_t i = g / nx, j = g % nx;
+      hsize_t       rows = 1, len = std::min(nx - j, end - g);
+      if (j == 0 && end - g >= nx) rows = (end - g) / nx, len = nx;
+      pieces.push_back({{i, j, 0}, {rows, len, n}, {rows, len, n}, {0, 0, 0}, dst + (g - (hsize_t)b.xs) * n * rsz});
+      g += rows * len;
+    }
+  } else { /* (p, n): a box (len, n) per run */
+    for (const PixelRun &r : RankRuns(b, b.dim == 2 ? (hsize_t)b.M : d[0])) pieces.push_back({{r.first, 0}, {r.len, n}, {r.len, n}, {0, 0}, dst + r.q * n * rsz});
+  }
+  return pieces;
+}
+
+/* The tile of a chunked dataset: the chunk shape, doubled along the last dimensions first while
+   it holds fewer than TILE_BYTES of values of esz bytes (small chunks are read together) and does
+   not yet cover the dataset along that dimension.  Returns the number of chunks in a tile. */
+static size_t ChooseTile(int nd, const hsize_t chunk[], const hsize_t d[], size_t esz, hsize_t tile[])
+{
+  const size_t TILE_BYTES = 4 << 20;
+  size_t       bytes = esz, chunks = 1;
+  for (int k = 0; k < nd; k++) bytes *= (size_t)(tile[k] = chunk[k]);
+  for (int k = nd - 1; k >= 0; k--)
+    while (bytes < TILE_BYTES && tile[k] < d[k]) {
+      tile[k] *= 2;
+      bytes *= 2;
+      chunks *= 2;
+    }
+  return chunks;
+}
+
+/* Reads the pieces from a chunked dataset one tile at a time: the tiles (boxes of whole chunks)
+   are visited once each, in order, and each piece's part of a tile is read with one H5Dread
+   before the next tile.  With a chunk cache that holds a tile's chunks, every chunk the rank
+   needs is read and decompressed once, however the pieces cut it.  Independent transfer: each
+   rank reads its own tiles. */
+static herr_t ReadPiecesByTile(hid_t dset, hid_t rtype, int nd, const hsize_t tile[], const std::vector<ReadPiece> &pieces)
+{
+  hsize_t lo[3], hi[3], t[3], first[3], last[3];
+  herr_t  st = 0;
+  if (pieces.empty() || pieces[0].count[0] * pieces[0].count[1] == 0) return 0; /* a rank without pixels */
+  for (int k = 0; k < nd; k++) {
+    lo[k] = pieces[0].fstart[k];
+    hi[k] = pieces[0].fstart[k] + pieces[0].count[k];
+    for (const ReadPiece &p : pieces) {
+      lo[k] = std::min(lo[k], p.fstart[k]);
+      hi[k] = std::max(hi[k], p.fstart[k] + p.count[k]);
+    }
+    first[k] = t[k] = lo[k] / tile[k];
+    last[k]  = (hi[k] - 1) / tile[k];
+  }
+  hid_t              fspace = H5Dget_space(dset);
+  std::vector<hid_t> mspaces;
+  for (const ReadPiece &p : pieces) mspaces.push_back(H5Screate_simple(nd, p.mdims, NULL));
+  for (bool more = true; more && st >= 0;) {
+    for (size_t i = 0; i < pieces.size() && st >= 0; i++) { /* this tile's part of every piece */
+      const ReadPiece &p = pieces[i];
+      hsize_t          fstart[3], count[3], mstart[3];
+      bool             empty = false;
+      for (int k = 0; k < nd; k++) {
+        const hsize_t a = std::max(p.fstart[k], t[k] * tile[k]), e = std::min(p.fstart[k] + p.count[k], (t[k] + 1) * tile[k]);
+        empty           = empty || a >= e;
+        fstart[k]       = a;
+        count[k]        = a < e ? e - a : 0;
+        mstart[k]       = p.mstart[k] + (a - p.fstart[k]);
+      }
+      if (empty) continue;
+      st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, fstart, NULL, count, NULL);
+      if (st >= 0) st = H5Sselect_hyperslab(mspaces[i], H5S_SELECT_SET, mstart, NULL, count, NULL);
+      if (st >= 0) st = H5Dread(dset, rtype, mspaces[i], fspace, H5P_DEFAULT, p.base);
+    }
+    int k = nd - 1; /* the next tile, the last dimension fastest */
+    while (k >= 0 && t[k] == last[k]) t[k] = first[k], k--;
+    if (k < 0) more = false;
+    else t[k]++;
+  }
+  for (hid_t m : mspaces) H5Sclose(m);
+  H5Sclose(fspace);
+  return st;
+}
+
+/* Reopens a chunked dataset with a chunk cache that holds a tile's chunks, plus one, and a slot
+   for every chunk of the dataset (up to 2^20, 8 MB of slots), so that the chunks of a tile never
+   evict each other; returns the tile in tile[] (dset is replaced; -1 when the reopening failed). */
+static void ReopenWithTileCache(hid_t file, const std::string &dpath, hid_t dcpl, int nd, const hsize_t d[], hid_t *dset, hsize_t tile[])
+{
+  hsize_t chunk[3];
+  hid_t   ftype = H5Dget_type(*dset);
+  size_t  esz = H5Tget_size(ftype), chunk_bytes = esz, nchunks = 1;
+  H5Tclose(ftype);
+  H5Pget_chunk(dcpl, nd, chunk);
+  for (int k = 0; k < nd; k++) {
+    chunk_bytes *= (size_t)chunk[k];
+    nchunks *= (size_t)((d[k] + chunk[k] - 1) / chunk[k]);
+  }
+  const size_t tile_chunks = ChooseTile(nd, chunk, d, esz, tile);
+  hid_t        dapl        = H5Pcreate(H5P_DATASET_ACCESS);
+  H5Pset_chunk_cache(dapl, std::min(std::max(nchunks, (size_t)1), (size_t)1 << 20), (tile_chunks + 1) * chunk_bytes, 1.0);
+  H5Dclose(*dset);
+  *dset = H5Dopen2(file, dpath.c_str(), dapl);
+  H5Pclose(dapl);
+}
+
+/* Reads the rank's block of the map into dst, pixel-major, as values of the memory type mtype
+   (a channels_first dataset is read into a buffer and transposed in memory).  The values are
+   read in the stored type where it is not wider than mtype, and converted in place afterwards:
+   HDF5 1.10 reads collectively only without conversion, and converts through a small buffer a
+   piece at a time.  A chunked dataset is read tile by tile (ReadPiecesByTile, every chunk once,
+   independent transfer); a contiguous one with one collective read (independent where HDF5
+   refuses). */
+static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, hid_t mtype, char *dst)
 {
   hid_t       file, dset;
   std::string dpath;
@@ -119,17 +251,42 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
   const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
   hid_t      fspace = -1;
   PetscCall(SelectRankPixels(comm, spec, layout, b, file, dset, dpath, d, &fspace));
-  const PetscInt pl     = b.xm * b.ym;
-  hsize_t        nloc   = (hsize_t)pl * b.dof;
-  hid_t          mspace = H5Screate_simple(1, &nloc, NULL);
+  const int    nd   = H5Sget_simple_extent_ndims(fspace);
+  const size_t pl   = (size_t)b.xm * (size_t)b.ym, nloc = pl * (size_t)b.dof, sz = H5Tget_size(mtype);
+  hid_t        ftype = H5Dget_type(dset), ntype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+  const bool   convert_after = ntype >= 0 && H5Tequal(ntype, mtype) <= 0 && H5Tget_size(ntype) <= sz;
+  const hid_t  rtype         = convert_after ? ntype : mtype; /* the type HDF5 reads into */
+  const size_t rsz           = H5Tget_size(rtype);
+  hid_t        dcpl          = H5Dget_create_plist(dset);
+  const bool   chunked       = H5Pget_layout(dcpl) == H5D_CHUNKED;
+  char        *buf           = dst;
+  std::vector<char> cfbuf; /* channels_first: channel-major, value i of pixel q at i pl + q */
   if (cf) {
-    std::vector<char> buf(nloc * sz); /* channel-major: value i pl + q */
-    PetscCall(read(dset, mspace, fspace, nloc, buf.data(), &ok));
-    if (ok)
-      for (PetscInt q = 0; q < pl; q++)
-        for (PetscInt i = 0; i < b.dof; i++) memcpy(dst + ((size_t)q * b.dof + i) * sz, buf.data() + ((size_t)i * pl + q) * sz, sz);
-  } else PetscCall(read(dset, mspace, fspace, nloc, dst, &ok));
-  H5Sclose(mspace);
+    cfbuf.resize(nloc * sz);
+    buf = cfbuf.data();
+  }
+  if (chunked) {
+    hsize_t tile[3];
+    ReopenWithTileCache(file, dpath, dcpl, nd, d, &dset, tile);
+    herr_t st = dset < 0 ? -1 : ReadPiecesByTile(dset, rtype, nd, tile, RankPieces(layout, nd, d, b, rsz, buf));
+    PetscCall(NMFIOAllOK_Private(comm, st >= 0, &ok));
+    std::string shape = std::to_string((unsigned long long)tile[0]);
+    for (int k = 1; k < nd; k++) shape += " x " + std::to_string((unsigned long long)tile[k]);
+    PetscCall(PetscInfo(NULL, "chunked map read tile by tile (tiles of %s values), independent transfer\n", shape.c_str()));
+  } else {
+    hsize_t nmem   = (hsize_t)nloc;
+    hid_t   mspace = cf ? H5Screate_simple(1, &nmem, NULL) : NMFIOCreateBlockMemSpace_Private(nd, d, b);
+    PetscCall(ReadSelectionAs(comm, dset, mspace, fspace, rtype, buf, &ok));
+    H5Sclose(mspace);
+  }
+  if (ok && convert_after) ok = H5Tconvert(ntype, mtype, nloc, buf, NULL, H5P_DEFAULT) >= 0; /* in place: buf has room for nloc values of sz bytes */
+  PetscCall(NMFIOAllOK_Private(comm, ok, &ok));
+  if (ok && cf)
+    for (size_t q = 0; q < pl; q++)
+      for (size_t i = 0; i < (size_t)b.dof; i++) memcpy(dst + (q * b.dof + i) * sz, buf + (i * pl + q) * sz, sz);
+  H5Pclose(dcpl);
+  if (ntype >= 0) H5Tclose(ntype);
+  H5Tclose(ftype);
   H5Sclose(fspace);
   NMFIOCloseAll_Private(dset, file);
   PetscCheck(ok, comm, PETSC_ERR_FILE_READ, "reading the map '%s' (dataset %s) failed: the file is truncated or damaged", spec, dpath.c_str());
@@ -149,7 +306,7 @@ try {
   PetscCall(VecGetLocalSize(X, &nloc));
   PetscCheck((size_t)nloc == (size_t)b.xm * b.ym * b.dof, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the vector for the map holds %" PetscInt_FMT " values on this rank, expected n p_local = %" PetscInt_FMT " x %" PetscInt_FMT ": create it with NMFCreateDataVec()", nloc, b.dof, b.xm * b.ym);
   PetscCall(VecGetArray(X, &x));
-  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, sizeof(double), (char *)x, [&](hid_t dset, hid_t mspace, hid_t fspace, hsize_t nloc, char *buf, bool *ok) { return ReadSelection(comm, dset, mspace, fspace, nloc, (double *)buf, ok); });
+  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, H5T_NATIVE_DOUBLE, (char *)x);
   PetscCall(VecRestoreArray(X, &x));
   PetscCall(ierr);
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_READ));
@@ -192,7 +349,7 @@ try {
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_READ));
   PetscCall(NMFIOGetBlock_Private(da, &b));
   PetscCall(PetscMalloc(PetscMax((size_t)b.xm * b.ym * b.dof * sizes[type], 1), &buf));
-  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, sizes[type], buf, [&](hid_t dset, hid_t mspace, hid_t fspace, hsize_t, char *to, bool *ok) { return ReadSelectionAs(comm, dset, mspace, fspace, mtypes[type], to, ok); });
+  PetscErrorCode ierr = ReadRankBlock(comm, spec, layout, da, mtypes[type], buf);
   if (ierr) PetscCall(PetscFree(buf));
   PetscCall(ierr);
   *array = buf;
@@ -233,9 +390,8 @@ try {
   }
   PetscCheck(dset >= 0, comm, PETSC_ERR_FILE_WRITE, "cannot create the dataset '%s' in '%s'", dataset, path);
   NMFIOSelectPixels_Private(fspace, nd, d, b);
-  hsize_t nloc   = (hsize_t)b.xm * b.ym * b.dof;
-  hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
-  hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
+  hid_t mspace = NMFIOCreateBlockMemSpace_Private(nd, d, b);
+  hid_t dxpl   = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
   herr_t st = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, x);
   H5Pclose(dxpl);

@@ -231,6 +231,21 @@ void NMFIOSelectPixels_Private(hid_t space, int nd, const hsize_t dims[], const 
   }
 }
 
+hid_t NMFIOCreateBlockMemSpace_Private(int nd, const hsize_t dims[], const NMFIOBlock &b)
+{
+  const hsize_t pl = (hsize_t)b.xm * (hsize_t)b.ym, n = dims[nd - 1];
+  if (nd == 3 && b.dim == 2) {
+    const hsize_t box[3] = {(hsize_t)b.ym, (hsize_t)b.xm, n};
+    return H5Screate_simple(3, box, NULL);
+  }
+  if (nd == 2 && (b.dim == 1 || b.xm == b.M)) { /* (p, n): the block is a range of pixels */
+    const hsize_t box[2] = {pl, n};
+    return H5Screate_simple(2, box, NULL);
+  }
+  const hsize_t nloc = pl * n;
+  return H5Screate_simple(1, &nloc, NULL);
+}
+
 /* ------------------------------------------------------------------ attributes */
 
 void NMFIOAttrDoubles_Private(hid_t obj, const char *name, const double *v, hsize_t len)

@@ -305,9 +305,8 @@ try {
   hid_t dset   = sig < 0 ? -1 : H5Dcreate2(sig, "data", t.file, fspace, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   H5Pclose(dcpl);
   NMFIOSelectPixels_Private(fspace, nd, d, b);
-  hsize_t nloc   = (hsize_t)len;
-  hid_t   mspace = H5Screate_simple(1, &nloc, NULL);
-  hid_t   dxpl   = H5Pcreate(H5P_DATASET_XFER);
+  hid_t mspace = NMFIOCreateBlockMemSpace_Private(nd, d, b);
+  hid_t dxpl   = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE); /* also what parallel HDF5 needs to write compressed chunks */
   herr_t st = dset < 0 ? -1 : H5Dwrite(dset, t.mem, mspace, fspace, dxpl, direct ? x : (const void *)buf.data());
   H5Pclose(dxpl);

@@ -50,6 +50,11 @@ int NMFIOMapShape_Private(const NMFIOBlock &b, hsize_t d[3]);
 /* selects the block's pixels x all `inner` values of a pixel-major dataset space: 3-D
    (ny, nx, inner) or 2-D (p, inner); the pixel order is i nx + j in both */
 void NMFIOSelectPixels_Private(hid_t space, int nd, const hsize_t dims[], const NMFIOBlock &b);
+/* the memory space of the block's values (pixel-major) for the selection of
+   NMFIOSelectPixels_Private: of the file's rank, shaped like the selection, where that is one box
+   (HDF5 then maps a chunked dataset's chunks box by box; against a 1-D memory space it maps them
+   value by value, which is slower than the I/O), else 1-D */
+hid_t NMFIOCreateBlockMemSpace_Private(int nd, const hsize_t dims[], const NMFIOBlock &b);
 
 /* ---------------------------------------------------------------- attributes */
 
