@@ -37,6 +37,17 @@ struct NMFLogTable {
 };
 static const NMFLogTable nmf_log_table;
 
+/* the 8 centres of the AVX2 log: c_i = 1 + (i + 1/2) / 8 and log c_i, i the top three fraction
+   bits of the mantissa */
+struct NMFLogCentres {
+  alignas(64) double logc[8];
+  NMFLogCentres()
+  {
+    for (int i = 0; i < 8; i++) logc[i] = (double)logl(1.0L + (i + 0.5L) / 8);
+  }
+};
+static const NMFLogCentres nmf_log_centres;
+
 #if defined(SMOOTHNMF_HAVE_AVX512)
   #define NMF_VLEN 8
 typedef __m512d      NMFV;
@@ -84,20 +95,9 @@ static inline NMFV NMFVHighBits(NMFV y)
   return _mm256_cvtepi32_pd(_mm_castps_si128(_mm_shuffle_ps(_mm256_castps256_ps128(f), _mm256_extractf128_ps(f, 1), _MM_SHUFFLE(3, 1, 3, 1))));
 }
 
-/* x / y to about 1 ulp: a 12-bit single-precision reciprocal estimate, two Newton steps in double
-   (24, then 48 bits) and one correction of the quotient; y outside [1e-37, 1e37] (where the
-   estimate in single precision fails) takes the division instruction */
-static inline NMFV NMFVDiv(NMFV x, NMFV y)
-{
-  const NMFV ok = _mm256_and_pd(_mm256_cmp_pd(y, _mm256_set1_pd(1e-37), _CMP_GE_OQ), _mm256_cmp_pd(y, _mm256_set1_pd(1e37), _CMP_LE_OQ));
-  if (_mm256_movemask_pd(ok) != 0xF) return _mm256_div_pd(x, y);
-  const NMFV one = _mm256_set1_pd(1.0);
-  NMFV       r   = _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(y)));
-  r              = _mm256_fmadd_pd(r, _mm256_fnmadd_pd(y, r, one), r); /* r <- r + r (1 - y r) */
-  r              = _mm256_fmadd_pd(r, _mm256_fnmadd_pd(y, r, one), r);
-  const NMFV q   = _mm256_mul_pd(x, r);
-  return _mm256_fmadd_pd(r, _mm256_fnmadd_pd(y, q, x), q); /* q <- q + r (x - y q) */
-}
+/* x / y, correctly rounded: the division instruction (on AVX2 machines it has the throughput of a
+   reciprocal estimate with its Newton steps, which measured 2.5 times slower on znver3) */
+static inline NMFV NMFVDiv(NMFV x, NMFV y) { return _mm256_div_pd(x, y); }
 
 /* the exponent e = floor(log2 y) and mantissa m = y / 2^e in [1, 2) of positive, normal y; e as
    a double by the 2^52 trick (AVX2 has no 64-bit integer to double conversion) */
@@ -110,42 +110,34 @@ static inline void NMFVFrexp(NMFV y, NMFV *e, NMFV *m, __m256i *bits)
   *bits = b;
 }
 
-/* t[i & 15] for each 64-bit lane i, by permutes within registers (the gather instruction is slow
-   on some AVX2 machines): the low two bits pick the double within each quarter of the table, the
-   next two the quarter */
-static inline NMFV NMFVTable16(const double *t, __m256i i)
-{
-  const __m256i j   = _mm256_slli_epi64(_mm256_and_si256(i, _mm256_set1_epi64x(3)), 1);                 /* 2 (i & 3) */
-  const __m256i p   = _mm256_or_si256(j, _mm256_slli_epi64(_mm256_add_epi64(j, _mm256_set1_epi64x(1)), 32)); /* the 32-bit halves 2 (i & 3), 2 (i & 3) + 1 */
-  const NMFV    q0  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t)), p));
-  const NMFV    q1  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 4)), p));
-  const NMFV    q2  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 8)), p));
-  const NMFV    q3  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(t + 12)), p));
-  const NMFV    bit2 = _mm256_castsi256_pd(_mm256_slli_epi64(i, 61)), bit3 = _mm256_castsi256_pd(_mm256_slli_epi64(i, 60)); /* in the sign bits */
-  return _mm256_blendv_pd(_mm256_blendv_pd(q0, q1, bit2), _mm256_blendv_pd(q2, q3, bit2), bit3);
-}
-
-/* log y for positive, normal y (|r| <= 1/33: Taylor to degree 9, error below 1e-16) */
+/* log y for positive, normal y: y = 2^e m, m in [1, 2) in eight intervals around their centres c
+   (c is m with its fraction cut to three bits, plus 1/16: bit operations, no table), log m =
+   log c + 2 atanh(s) with s = (m - c) / (m + c), |s| <= 1/33, = log c + 2 s (1 + z/3 + ... + z^5/11),
+   z = s^2 <= 9.2e-4 (the first term left out, z^6/13 < 5e-20); log c from an 8-entry table read by
+   two in-register permutes.  m - c is exact, the quotient correctly rounded: a few ulp in all.
+   (Measured on znver3: 1.7 ns a value, against 3.4 ns for the 16-entry Taylor log with its four
+   permutes per table.) */
 static inline NMFV NMFVLog(NMFV y)
 {
-  NMFV    e, m;
-  __m256i b;
+  NMFV          e, m;
+  __m256i       b;
   NMFVFrexp(y, &e, &m, &b);
-  const __m256i idx  = _mm256_srli_epi64(b, 48); /* its low four bits: the top four fraction bits */
-  const NMFV    invc = NMFVTable16(nmf_log_table.invc, idx);
-  const NMFV    mlog = NMFVTable16(nmf_log_table.mlog, idx);
-  const NMFV    r    = _mm256_fmsub_pd(m, invc, _mm256_set1_pd(1.0)); /* r = m invc - 1 */
-  NMFV          p    = _mm256_set1_pd(1.0 / 9);
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(-1.0 / 8));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 7));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(-1.0 / 6));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(-1.0 / 4));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3));
-  p                  = _mm256_fmadd_pd(p, r, _mm256_set1_pd(-1.0 / 2));
-  p                  = _mm256_mul_pd(_mm256_mul_pd(p, r), r);     /* log1p(r) - r */
-  const NMFV lo      = _mm256_add_pd(_mm256_add_pd(p, r), mlog); /* log(m) */
-  return _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.62e42fefa39efp-1), _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.abc9e3b39803fp-56), lo)); /* e ln 2 + log(m) */
+  const __m256i mb  = _mm256_castpd_si256(m);
+  const __m256i cut = _mm256_or_si256(_mm256_and_si256(mb, _mm256_set1_epi64x((long long)0xFFFE000000000000ULL)), _mm256_set1_epi64x(1LL << 48));
+  const NMFV    c   = _mm256_castsi256_pd(cut);                                          /* c = 1 + (i + 1/2) / 8 */
+  const NMFV    s   = _mm256_div_pd(_mm256_sub_pd(m, c), _mm256_add_pd(m, c));           /* s = (m - c) / (m + c) */
+  const NMFV    z = _mm256_mul_pd(s, s), z2 = _mm256_mul_pd(z, z);
+  const NMFV    P = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(1.0 / 11), z, _mm256_set1_pd(1.0 / 9)), _mm256_mul_pd(z2, z),
+                                    _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(1.0 / 7), z, _mm256_set1_pd(1.0 / 5)), z, _mm256_set1_pd(1.0 / 3))); /* 1/3 + z/5 + z^2/7 + z^3/9 + z^4/11 */
+  /* log c_i: i = bits 49..51 of m; the two halves of the table by permutes, bit 2 of i picks the half */
+  const __m256i i2  = _mm256_slli_epi64(_mm256_and_si256(_mm256_srli_epi64(mb, 49), _mm256_set1_epi64x(3)), 1); /* 2 (i & 3) */
+  const __m256i idx = _mm256_or_si256(i2, _mm256_slli_epi64(_mm256_add_epi64(i2, _mm256_set1_epi64x(1)), 32));
+  const NMFV    lo  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(nmf_log_centres.logc)), idx));
+  const NMFV    hi  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(nmf_log_centres.logc + 4)), idx));
+  const NMFV    lc  = _mm256_blendv_pd(lo, hi, _mm256_castsi256_pd(_mm256_slli_epi64(mb, 12))); /* bit 51 of m into the sign bit */
+  const NMFV    s2  = _mm256_add_pd(s, s);
+  const NMFV    lm  = _mm256_add_pd(lc, _mm256_fmadd_pd(_mm256_mul_pd(s2, z), P, s2)); /* log m = log c + 2 s + 2 s z P(z) */
+  return _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.62e42fefa39efp-1), _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.abc9e3b39803fp-56), lm)); /* e ln 2 + log m */
 }
 
 /* log y to about 0.09 (absolute): (e + m - 1) ln 2 */
