@@ -245,11 +245,12 @@ print("%.4f" % numpy.mean(d[0][...] == 0))' "$dense" 2>/dev/null || echo nan)
   echo "zero fraction of the dense map: $zeros" | tee "$OUT/kernels.zeros"
   kernel_run dense_float32 "$dense" -nmf_n_components 4 -bench_data_type float32
   kernel_run dense_uint16 "$dense" -nmf_n_components 4
+  ITERS_K=10 kernel_run dense_uint16_nndsvda "$dense" -nmf_n_components 4 -nmf_init nndsvda # the later -nmf_init wins
   rm -f "$dense"
   awk -v zeros="$zeros" -v header="$(cat "$OUT/header.txt")" '
     function kv(line, arr,   n, i, f, eq) { n = split(line, f, " "); for (i = 2; i <= n; i++) { eq = index(f[i], "="); if (eq) arr[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1) } }
     function judged(ok, cpu) { return cpu < 0.9 ? sprintf("not judged (cpu %.2f)", cpu) : (ok ? "yes" : "NO") }
-    { delete a; kv($0, a); lab = a["label"]; T[lab] = a["t_iter_s"] + 0; P[lab] = a["passes64_per_iter"] + 0; C[lab] = a["cpu_share"] + 0; X[lab] = a["x_type"]
+    { delete a; kv($0, a); lab = a["label"]; T[lab] = a["t_iter_s"] + 0; I[lab] = a["init_s"] + 0; P[lab] = a["passes64_per_iter"] + 0; C[lab] = a["cpu_share"] + 0; X[lab] = a["x_type"]
       if (lab ~ /^kernels_k/) { kk = substr(lab, 10) + 0; K[++nk] = kk } }
     END {
       print ""; print "================================================================ kernels"; print header
@@ -265,6 +266,8 @@ print("%.4f" % numpy.mean(d[0][...] == 0))' "$dense" 2>/dev/null || echo nan)
       printf "dense map (zero fraction %s), k 4: float64 streaming passes per iteration (target <= 6)\n", zeros
       split("dense_float32 dense_uint16", d, " ")
       for (j = 1; j <= 2; j++) if (d[j] in T) printf "  X as %-8s %.4f s per iteration = %.2f passes (cpu %.2f): %s\n", X[d[j]], T[d[j]], P[d[j]], C[d[j]], judged(P[d[j]] <= 6, C[d[j]])
+      lab = "dense_uint16_nndsvda"
+      if (lab in T) printf "  set-up of nndsvda (SLEPc SVD), X as uint16: %.3f s = %.2f iterations of %.4f s (target <= 5, cpu %.2f): %s\n", I[lab], I[lab] / T[lab], T[lab], C[lab], judged(I[lab] <= 5 * T[lab], C[lab])
     }' "$OUT/kernels.results" | tee "$OUT/kernels.txt"
 }
 if [ $only_k = 1 ]; then

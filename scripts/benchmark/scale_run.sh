@@ -46,6 +46,7 @@ scale_summary() {
       printf "\nscale run: %d x %d x %d uint16 (%.2e values), %d ranks, k %d, %d iterations\n", s["ny"], s["nx"], s["n"], s["p"] * s["n"], s["ranks"], s["k"], s["n_iter"]
       printf "  read %.2f s, set-up (nndsvda) %.2f s, per iteration %.3f s, write %.2f s\n", s["read_s"], s["init_s"], s["t_iter_s"], s["write_s"]
       printf "  peak memory per rank %.0f MB, share of X as stored %.0f MB (%.3f x); limit 1.3 x share + rest %.0f MB + libraries %.0f MB = %.0f MB: %s\n", s["peak_rss_mb"], s["share_stored_mb"], s["peak_rss_mb"] / s["share_stored_mb"], rest, base, limit, (s["peak_rss_mb"] <= limit ? "yes" : "NO")
+      printf "  result written no slower than the map was read (%.2f s <= %.2f s): %s\n", s["write_s"], s["read_s"], (s["write_s"] <= s["read_s"] ? "yes" : "NO")
       printf "  ran to completion past 2^31 values: %s\n", (s["n_iter"] == '"$SCALE_ITERS"' && s["p"] * s["n"] > 2147483647 ? "yes" : "NO")
     }' | tee -a "$OUT/summary.txt"
 }
