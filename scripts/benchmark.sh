@@ -94,7 +94,7 @@ field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # judge TEXT BC-EXPRESSION: prints TEXT with yes or NO; a NO makes $all NO
 judge() {
   local v=NO
-  if [ "$(echo "$2" | bc)" = 1 ]; then v=yes; else all=NO; fi
+  if awk "BEGIN { exit !($2) }"; then v=yes; else all=NO; fi
   printf '  %-34s %s\n' "$1:" "$v" | tee -a "$OUT/read.txt"
 }
 read_section() {
@@ -129,7 +129,7 @@ read_section() {
     "$MPIEXEC" -n 2 --oversubscribe "$BUILD/smoothnmf_demo_map" -o "$tmp/read_$kind.hspy" -ny "$ny" -nx "$nx" -n "$n" -k 4 -seed 1 -dtype uint16 $opts -title read_$kind >/dev/null
     t1=$(date +%s.%N)
     echo
-    echo "--- $kind: $(du -m "$tmp/read_$kind.hspy" | cut -f1) MB on disk, generated and written at 2 ranks in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s" | tee -a "$OUT/read.txt"
+    echo "--- $kind: $(du -m "$tmp/read_$kind.hspy" | cut -f1) MB on disk, generated and written at 2 ranks in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s" | tee -a "$OUT/read.txt"
     cat "$tmp/read_$kind.hspy" >/dev/null
     h5=$("$PYTHON" scripts/benchmark/h5py_read.py "$tmp/read_$kind.hspy")
     for np in 1 2; do

@@ -47,8 +47,18 @@ static inline void AddSquares(XtShell *ctx, PetscInt nb, const double *x)
   ctx->sum_squares += s;
 }
 
-/* One scan of the owned pixels: ||X||_F^2 when wanted, and the compressed rows of X while it
-   stays sparse enough (given up, and the memory freed, at the first value over the limit). */
+/* the number of nonzero values among x[0 .. len - 1] */
+static size_t CountNonzeros(size_t len, const double *x)
+{
+  size_t c = 0;
+#pragma omp simd reduction(+ : c)
+  for (size_t e = 0; e < len; e++) c += x[e] != 0;
+  return c;
+}
+
+/* A scan of the owned pixels: ||X||_F^2 when wanted, and the number of nonzero values; when they
+   fit the budget, a second scan stores the compressed rows of X (sized exactly: the memory of a
+   map that does not compress is never touched). */
 static PetscErrorCode CompressSparse(XtShell *ctx)
 {
   NMF          nmf = ctx->nmf;
@@ -57,33 +67,34 @@ static PetscErrorCode CompressSparse(XtShell *ctx)
      small map), so that peak memory stays near the share of X: 12 bytes per nonzero value */
   const size_t budget = PetscMax((size_t)nmf->p_local * n * stored[nmf->xtype] / 5, (size_t)64 << 20);
   const size_t limit  = PetscMin((size_t)nmf->p_local * n / 10, budget / (sizeof(double) + sizeof(uint32_t)));
+  size_t       nnz    = 0;
 
   PetscFunctionBegin;
-  ctx->sparse = true; /* a channel index, below n, fits 32 bits */
-  ctx->row_start.assign(1, 0);
-  ctx->row_start.reserve((size_t)nmf->p_local + 1);
-  ctx->channel.reserve(limit + 1); /* no doubling past the limit: pages are touched as they fill */
-  ctx->value.reserve(limit + 1);
-  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
     AddSquares(ctx, nb, x);
-    for (PetscInt q = 0; q < nb && ctx->sparse; q++) {
-      for (size_t i = 0; i < n; i++)
-        if (x[q * n + i] != 0) {
-          ctx->channel.push_back((uint32_t)i);
-          ctx->value.push_back(x[q * n + i]);
-        }
-      ctx->row_start.push_back(ctx->value.size());
-      if (ctx->value.size() > limit) ctx->sparse = false;
-    }
+    nnz += CountNonzeros((size_t)nb * n, x);
     return PetscErrorCode(0);
   }));
   ctx->want_sum_squares = false;
-  if (!ctx->sparse) {
-    std::vector<size_t>().swap(ctx->row_start);
-    std::vector<uint32_t>().swap(ctx->channel);
-    std::vector<double>().swap(ctx->value);
+  ctx->sparse           = nnz <= limit; /* a channel index, below n, fits 32 bits */
+  if (ctx->sparse) {
+    ctx->row_start.reserve((size_t)nmf->p_local + 1);
+    ctx->row_start.assign(1, 0);
+    ctx->channel.reserve(nnz);
+    ctx->value.reserve(nnz);
+    PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt, PetscInt nb, const double *x) {
+      for (PetscInt q = 0; q < nb; q++) {
+        for (size_t i = 0; i < n; i++)
+          if (x[q * n + i] != 0) {
+            ctx->channel.push_back((uint32_t)i);
+            ctx->value.push_back(x[q * n + i]);
+          }
+        ctx->row_start.push_back(ctx->value.size());
+      }
+      return PetscErrorCode(0);
+    }));
   }
-  PetscCall(PetscInfo(NULL, "X for the SVD: %s (%zu nonzero values)\n", ctx->sparse ? "compressed rows of its nonzero values" : "dense passes", ctx->value.size()));
+  PetscCall(PetscInfo(NULL, "X for the SVD: %s (%zu nonzero values, at most %zu compressed)\n", ctx->sparse ? "compressed rows of its nonzero values" : "dense passes", nnz, limit));
   PetscFunctionReturn(0);
 }
 
