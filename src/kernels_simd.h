@@ -5,7 +5,7 @@
      NMFVLoad/Store/Set/...  the usual arithmetic (NMFVFma(a, b, c) = a b + c)
      NMFVLoadX(x)            NMF_VLEN stored values of X (double, float, uint16, uint8) as doubles
      NMFVDiv(x, y)           x / y to about 1 ulp: a reciprocal estimate refined by Newton steps
-     NMFVLog(y)              log y to a few ulp (the 16-entry table of kernels_avx512.h)
+     NMFVLog(y)              log y to a few ulp (AVX-512: the 16-entry table of kernels_avx512.h; AVX2: NMFVLog below)
      NMFVLogCoarse(y)        log y to about 0.09 absolute, for the eps log Y terms of zero counts
      NMFVHighBits(y)         the high 32 bits of positive y as doubles b: log2 y ~ b / 2^20 - 1023
                              (Mitchell's approximation, the coarse log; error below 0.09), so a sum
@@ -21,21 +21,6 @@
   #define SMOOTHNMF_HAVE_AVX2 1
   #include <immintrin.h>
 #endif
-
-/* the 16-entry table of the vector logs: log(m) = log1p(m invc_i - 1) - log(invc_i),
-   invc_i ~ 1 / (1 + (i + 1/2) / 16), i the top four fraction bits of the mantissa m in [1, 2) */
-struct NMFLogTable {
-  alignas(64) double invc[16];
-  alignas(64) double mlog[16];
-  NMFLogTable()
-  {
-    for (int i = 0; i < 16; i++) {
-      invc[i] = 1.0 / (1.0 + (i + 0.5) / 16);
-      mlog[i] = (double)(-logl((long double)invc[i]));
-    }
-  }
-};
-static const NMFLogTable nmf_log_table;
 
 /* the 8 centres of the AVX2 log: c_i = 1 + (i + 1/2) / 8 and log c_i, i the top three fraction
    bits of the mantissa */
