@@ -223,6 +223,19 @@ static inline void PrefetchX(const T *X, PetscInt n, PetscInt pl, PetscInt q, Pe
   }
 }
 
+/* the start of a sweep of NP pixels q, q + 1 over the channel block i0 .. i0 + nb - 1: their H
+   rows into h, their X prefetched ahead and loaded into B; returns the count of nonzero vectors */
+template <int NP, typename T>
+static PetscInt SweepStart(const NMFPassA &a, const T *X, PetscInt q, PetscInt i0, PetscInt nb, NMFSweepBuffers &B, const double *h[2])
+{
+  const PetscInt n = a.n, k = a.k;
+  const T       *x[2] = {X + (size_t)q * n + i0, NP > 1 ? X + (size_t)(q + 1) * n + i0 : nullptr};
+  h[0]                = a.H + (size_t)q * k;
+  h[1]                = NP > 1 ? a.H + (size_t)(q + 1) * k : nullptr;
+  PrefetchX(X, n, a.p_local, q, i0, nb);
+  return SweepLoadX<NP>(x, nb, B);
+}
+
 /* D transposed and padded: Dp[c npad + i] = Dt[c n + i], 0 for n <= i < npad */
 static PetscInt PaddedD(const NMFPassA &a, std::vector<double> &Dp)
 {
@@ -256,11 +269,9 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
     const double  *Db = Dp.data() + i0;
     for (PetscInt q = 0; q < pl; q += 2) {
       auto sweep = [&](auto NPc) {
-        constexpr int NP   = decltype(NPc)::value;
-        const T      *x[2] = {X + (size_t)q * n + i0, NP > 1 ? X + (size_t)(q + 1) * n + i0 : nullptr};
-        const double *h[2] = {a.H + (size_t)q * k, NP > 1 ? a.H + (size_t)(q + 1) * k : nullptr};
-        PrefetchX(X, n, pl, q, i0, nb);
-        const PetscInt cnt = SweepLoadX<NP>(x, nb, B);
+        constexpr int  NP = decltype(NPc)::value;
+        const double  *h[2];
+        const PetscInt cnt = SweepStart<NP>(a, X, q, i0, nb, B, h);
         if (!sums && !cnt) return;
         /* Y on every vector for the loss, else only where X != 0.  sum max(X, eps) log Y: in a
            block where X = 0 on whole vectors, every lane's eps log Y with the coarse log (the
@@ -326,11 +337,9 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
     double        *Ab = Ap.data() + i0;
     for (PetscInt q = 0; q < pl; q += 2) {
       auto sweep = [&](auto NPc) {
-        constexpr int NP   = decltype(NPc)::value;
-        const T      *x[2] = {X + (size_t)q * n + i0, NP > 1 ? X + (size_t)(q + 1) * n + i0 : nullptr};
-        const double *h[2] = {a.H + (size_t)q * k, NP > 1 ? a.H + (size_t)(q + 1) * k : nullptr};
-        PrefetchX(X, n, pl, q, i0, nb);
-        const PetscInt cnt = SweepLoadX<NP>(x, nb, B);
+        constexpr int  NP = decltype(NPc)::value;
+        const double  *h[2];
+        const PetscInt cnt = SweepStart<NP>(a, X, q, i0, nb, B, h);
         if (!cnt) return; /* X = 0: adds nothing */
         SweepYAll<NP>(Db, npad, k, h, B.nonzero, cnt, nb, B, nullptr);
         for (PetscInt l = 0; l < cnt; l++) {

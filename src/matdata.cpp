@@ -127,10 +127,10 @@ static PetscErrorCode CopyOwnedRows(Mat A, PetscInt r0, PetscInt r1, PetscInt nc
 
 /* Sends the application's owned rows r0..r1-1 (n values each, row-major in rows) to the ranks
    that own those pixels in the solver's layout da, and returns the solver's owned pixels in
-   *x (PetscMalloc'd, n p_local values, pixel-major).  One MPI_Alltoallv of whole rows (an MPI
+   *x (PetscMalloc'd, n p_local values, pixel-major); rows (row-major) is consumed.  One MPI_Alltoallv of whole rows (an MPI
    datatype of n values, so the counts are pixels and no count or offset reaches 2^31); the
    solver index of each row travels with it. */
-static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscInt r0, PetscInt r1, const PetscScalar *rows, PetscScalar **x)
+static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscInt r0, PetscInt r1, std::vector<PetscScalar> &rows, PetscScalar **x)
 {
   PetscMPIInt           size;
   PetscInt              xm, ym, dim;
@@ -164,12 +164,14 @@ static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscIn
   PetscCheck(rdispl[size] == pl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "redistribution of the data rows: %d rows arrive for %" PetscInt_FMT " owned pixels", rdispl[size], pl);
   std::vector<PetscInt>    sidx(nrows), ridx(pl);
   std::vector<PetscMPIInt> fill(sdispl.begin(), sdispl.end() - 1);
-  std::vector<PetscScalar> sbuf((size_t)nrows * n), rbuf((size_t)pl * n);
+  std::vector<PetscScalar> sbuf((size_t)nrows * n);
   for (PetscInt r = 0; r < nrows; r++) {
     const PetscMPIInt at = fill[dest[r]]++;
     sidx[at]             = idx[r];
-    PetscCall(PetscArraycpy(sbuf.data() + (size_t)at * n, rows + (size_t)r * n, n));
+    PetscCall(PetscArraycpy(sbuf.data() + (size_t)at * n, rows.data() + (size_t)r * n, n));
   }
+  std::vector<PetscScalar>().swap(rows); /* at most two copies of the owned rows at a time */
+  std::vector<PetscScalar> rbuf((size_t)pl * n);
   PetscCallMPI(MPI_Alltoallv(sidx.data(), scount.data(), sdispl.data(), MPIU_INT, ridx.data(), rcount.data(), rdispl.data(), MPIU_INT, comm));
   PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)n, MPIU_SCALAR, &row_type));
   PetscCallMPI(MPI_Type_commit(&row_type));
@@ -212,8 +214,7 @@ try {
   PetscCall(MatGetOwnershipRange(X, &r0, &r1));
   std::vector<PetscScalar> rows(PetscMax((size_t)(r1 - r0) * n, (size_t)1));
   PetscCall(CopyOwnedRows(X, r0, r1, n, rows.data()));
-  PetscCall(RedistributeRows(nmf->comm, da, n, r0, r1, rows.data(), &x));
-  std::vector<PetscScalar>().swap(rows);
+  PetscCall(RedistributeRows(nmf->comm, da, n, r0, r1, rows, &x));
 
   PetscCall(NMFSetDataCompact(nmf, da, NMF_DATA_FLOAT64, x));
   PetscCall(MatGetLayouts(X, &rmap, NULL));
