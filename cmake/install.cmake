@@ -1,7 +1,7 @@
 # Installation (issue 7).  cmake --install BUILD [--prefix PREFIX] puts in place:
 #   bin/smoothnmf, bin/smoothnmf_demo_map                   the programs
 #   lib/libsmoothnmf.a (.so with -DBUILD_SHARED_LIBS=ON)    the library
-#   include/smoothnmf.h, include/smoothnmf_io.h             its headers
+#   include/smoothnmf.h, include/smoothnmf_io.h             its headers (and include/smoothnmf/private/)
 #   lib/cmake/smoothnmf/smoothnmfConfig*.cmake, smoothnmfTargets*.cmake
 #                                                           find_package(smoothnmf): smoothnmf::smoothnmf
 #   lib/pkgconfig/smoothnmf.pc                              pkg-config --cflags --libs smoothnmf
@@ -22,6 +22,8 @@ install(TARGETS smoothnmf EXPORT smoothnmfTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS smoothnmf_cli smoothnmf_demo_map RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES include/smoothnmf.h include/smoothnmf_io.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# the private headers, for implementations of NMF types outside the library (NMFRegister), as PETSc installs petsc/private/
+install(DIRECTORY include/smoothnmf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # ---- CMake package: smoothnmf::smoothnmf brings in MPI (C), PETSc, SLEPc, parallel HDF5, LAPACK, libmvec
 set(SMOOTHNMF_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/smoothnmf)

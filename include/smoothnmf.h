@@ -35,10 +35,12 @@ extern "C" {
 
 typedef struct _p_NMF *NMF;
 
-/* Algorithms (espm's algo): multiplicative log-surrogate or quadratic-surrogate H steps, or
-   projected gradient steps on H and W. */
-typedef enum { NMF_ALGO_LOG_SURROGATE = 0, NMF_ALGO_L2_SURROGATE = 1, NMF_ALGO_PROJECTED_GRADIENT = 2 } NMFAlgo;
-extern const char *const NMFAlgos[];
+/* The NMF types, espm's algo: multiplicative log-surrogate or quadratic-surrogate H steps, or
+   projected gradient steps on H and W; NMFRegister() adds others. */
+typedef const char *NMFType;
+#define NMFLOGSURROGATE      "log_surrogate"
+#define NMFL2SURROGATE       "l2_surrogate"
+#define NMFPROJECTEDGRADIENT "projected_gradient"
 
 /* Initializations: NMF_INIT_DEFAULT is espm's None (nndsvda when k <= min(n, p), else random). */
 typedef enum { NMF_INIT_DEFAULT = 0, NMF_INIT_RANDOM, NMF_INIT_NNDSVD, NMF_INIT_NNDSVDA, NMF_INIT_NNDSVDAR, NMF_INIT_CUSTOM } NMFInitType;
@@ -190,6 +192,13 @@ PetscErrorCode NMFSetFromOptions(NMF nmf);
    Level: beginner
 @*/
 PetscErrorCode NMFView(NMF nmf, PetscViewer viewer);
+PetscErrorCode NMFViewFromOptions(NMF nmf, PetscObject obj, const char name[]);
+PetscErrorCode NMFReset(NMF nmf);
+PetscErrorCode NMFSetType(NMF nmf, NMFType type);
+PetscErrorCode NMFGetType(NMF nmf, NMFType *type);
+PetscErrorCode NMFRegister(const char name[], PetscErrorCode (*create)(NMF));
+PetscErrorCode NMFSetDebug(NMF nmf, PetscBool debug);
+PetscErrorCode NMFGetDebug(NMF nmf, PetscBool *debug);
 
 /* ================================================================ data and layout */
 
@@ -614,28 +623,6 @@ PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k);
 @*/
 PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k);
 
-/*@
-   NMFSetAlgo - Sets the update rule (espm's algo, default log_surrogate).
-
-   Logically Collective
-
-   Input Parameters:
-+  nmf  - the object
--  algo - NMF_ALGO_LOG_SURROGATE, NMF_ALGO_L2_SURROGATE or NMF_ALGO_PROJECTED_GRADIENT
-
-   Options Database Key:
-.  -nmf_algo <log_surrogate,l2_surrogate,projected_gradient>
-
-   Level: intermediate
-@*/
-PetscErrorCode NMFSetAlgo(NMF nmf, NMFAlgo algo);
-/*@
-   NMFGetAlgo - Gets the update rule.  Not Collective.
-   Output Parameter:
-.  algo - the algorithm
-   Level: intermediate
-@*/
-PetscErrorCode NMFGetAlgo(NMF nmf, NMFAlgo *algo);
 
 /*@
    NMFSetLambdaL - Sets the weight of the Laplacian smoothness penalty (default 1).
@@ -997,6 +984,9 @@ PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed);
    rules (NMFGetConvergedReason tells whether the iteration was the last); it may be collective. */
 typedef PetscErrorCode (*NMFMonitorFn)(NMF nmf, PetscInt it, void *ctx);
 typedef PetscErrorCode (*NMFMonitorDestroyFn)(void **ctx);
+PetscErrorCode NMFMonitorDefault(NMF nmf, PetscInt it, void *ctx);
+PetscErrorCode NMFConvergedDefault(NMF nmf, PetscInt it, PetscReal loss, PetscReal rel_W, PetscReal rel_H, NMFConvergedReason *reason, void *ctx);
+PetscErrorCode NMFSetConvergenceTest(NMF nmf, PetscErrorCode (*converged)(NMF, PetscInt, PetscReal, PetscReal, PetscReal, NMFConvergedReason *, void *), void *ctx, PetscErrorCode (*destroy)(void **));
 
 /*@ NMFMonitorSet - adds a monitor (at most 8), called in the order they were set.  Logically collective.
   Input: monitor - the function, called as monitor(nmf, it, ctx) with it the iterations done

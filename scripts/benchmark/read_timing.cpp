@@ -16,7 +16,7 @@
       max over ranks; read_cpu_s, the process's CPU time in the read, tells whether it had a core). */
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
-#include "io_impl.h" /* the result file's writers of H and W */
+#include <smoothnmf/private/ioimpl.h> /* the result file's writers of H and W */
 #include <cstdint>
 #include <cstdio>
 #include <ctime>

@@ -23,7 +23,7 @@
 #include <slepcsys.h>
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
-#include "nmf_impl.h" /* to report the type X is kept in during the iterations (nmf->xtype) */
+#include <smoothnmf/private/nmfimpl.h> /* to report the type X is kept in during the iterations (nmf->xtype) */
 #include "mpi_traffic.h"
 #include <algorithm>
 #include <cmath>

@@ -3,6 +3,7 @@
    ownership, gives the solver exactly the data of a DMDA vector; G as a Mat of any type; the
    results as Mats, H with the rows of the application's X.  Registered at 1 and 3 ranks. */
 #include "unit_helpers.h"
+#include <string>
 
 static double KeyX(PetscInt q, PetscInt i) { return 1 + 0.6 * std::sin(0.37 * i + 1.1 * q + 0.2) + 0.3 * std::cos(0.5 * q + 0.9 * i); }
 static double KeyG(PetscInt i, PetscInt j) { return 0.2 + std::pow(std::cos(0.8 * i + 1.9 * j), 2); }
@@ -53,7 +54,7 @@ TEST_CASE("every parameter getter returns what its setter set", "[api]")
   PetscInt    i, nv;
   PetscBool   b;
   PetscInt64  seed;
-  NMFAlgo     algo;
+  NMFType     algo;
   NMFInitType init;
   const PetscReal *v;
   const char      *prefix;
@@ -73,7 +74,7 @@ TEST_CASE("every parameter getter returns what its setter set", "[api]")
 
   const PetscReal mu[3] = {0.1, 0.2, 0.3}, gam[2] = {1.5, 2.5};
   PCALL(NMFSetNComponents(nmf, 3));
-  PCALL(NMFSetAlgo(nmf, NMF_ALGO_PROJECTED_GRADIENT));
+  PCALL(NMFSetType(nmf, NMFPROJECTEDGRADIENT));
   PCALL(NMFSetLambdaL(nmf, 0.75));
   PCALL(NMFSetMu(nmf, 3, mu));
   PCALL(NMFSetEpsilonReg(nmf, 0.5));
@@ -98,8 +99,8 @@ TEST_CASE("every parameter getter returns what its setter set", "[api]")
 
   PCALL(NMFGetNComponents(nmf, &i));
   CHECK(i == 3);
-  PCALL(NMFGetAlgo(nmf, &algo));
-  CHECK(algo == NMF_ALGO_PROJECTED_GRADIENT);
+  PCALL(NMFGetType(nmf, &algo));
+  CHECK(std::string(algo) == NMFPROJECTEDGRADIENT);
   PCALL(NMFGetLambdaL(nmf, &r));
   CHECK(r == 0.75);
   PCALL(NMFGetMu(nmf, &nv, &v));
@@ -157,7 +158,7 @@ TEST_CASE("prefixed options reach the setters; unprefixed ones do not", "[api]")
   PetscInt  k, it;
   PetscReal l, tol;
   PetscBool ls;
-  NMFAlgo   algo;
+  NMFType   algo;
   PCALL(PetscOptionsSetValue(NULL, "-t7_nmf_n_components", "4"));
   PCALL(PetscOptionsSetValue(NULL, "-t7_nmf_lambda_L", "0.25"));
   PCALL(PetscOptionsSetValue(NULL, "-t7_nmf_algo", "l2_surrogate"));
@@ -168,13 +169,13 @@ TEST_CASE("prefixed options reach the setters; unprefixed ones do not", "[api]")
   PCALL(NMFSetFromOptions(nmf));
   PCALL(NMFGetNComponents(nmf, &k));
   PCALL(NMFGetLambdaL(nmf, &l));
-  PCALL(NMFGetAlgo(nmf, &algo));
+  PCALL(NMFGetType(nmf, &algo));
   PCALL(NMFGetLinesearch(nmf, &ls));
   PCALL(NMFGetMaxIter(nmf, &it));
   PCALL(NMFGetTolerance(nmf, &tol));
   CHECK(k == 4);
   CHECK(l == 0.25);
-  CHECK(algo == NMF_ALGO_L2_SURROGATE);
+  CHECK(std::string(algo) == NMFL2SURROGATE);
   CHECK(ls == PETSC_TRUE);
   CHECK(it == 200);   /* -nmf_max_iter is not -t7_nmf_max_iter */
   CHECK(tol == 1e-4); /* untouched default */

@@ -7,7 +7,7 @@
    The chunked datasets also pass through a counting filter after deflate: each rank must
    decompress every chunk that meets its block exactly once, and no other chunk. */
 #include "unit_helpers.h"
-#include "io_impl.h"
+#include <smoothnmf/private/ioimpl.h>
 #include <cstdio>
 #include <cstdlib>
 #include <set>

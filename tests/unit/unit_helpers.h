@@ -10,7 +10,7 @@
 #define SMOOTHNMF_UNIT_HELPERS_H
 
 #include <catch2/catch.hpp>
-#include "nmf_impl.h"
+#include <smoothnmf/private/nmfimpl.h>
 #include <algorithm>
 #include <cmath>
 #include <functional>

@@ -1,0 +1,331 @@
+/* The application's own layout: X as a Mat of pixels x channels with any row ownership, G as a
+   Mat of any type, and the results as Mats (H with the row ownership of the application's X).
+   Rows of X travel from the application's ownership to the solver's with one MPI_Alltoallv of
+   whole rows (64-bit sizes: n p may pass 2^31), the rows of H back with a VecScatter; nothing of
+   size n x p is gathered. */
+#include <smoothnmf/private/nmfimpl.h>
+#include <algorithm>
+
+PetscErrorCode NMFSetImageShape(NMF nmf, PetscInt ny, PetscInt nx)
+{
+  PetscFunctionBegin;
+  PetscCheck((ny == 0 && nx == 0) || (ny >= 2 && nx >= 2), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "image shape (%" PetscInt_FMT ", %" PetscInt_FMT "): both sides must be at least 2 (or both 0 for no shape)", ny, nx);
+  nmf->shape_ny = ny;
+  nmf->shape_nx = nx;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetImageShape(NMF nmf, PetscInt *ny, PetscInt *nx)
+{
+  PetscFunctionBegin;
+  if (nmf->daX) {
+    if (ny) *ny = nmf->has_shape ? nmf->ny : 0;
+    if (nx) *nx = nmf->has_shape ? nmf->nx : nmf->p;
+  } else {
+    if (ny) *ny = nmf->shape_ny;
+    if (nx) *nx = nmf->shape_nx;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* A Mat of the application must live on the object's ranks: the same communicator (or a
+   congruent one), or a sequential Mat when the object has one rank (parallel = false then). */
+static PetscErrorCode CheckMatComm(NMF nmf, Mat A, const char *what, PetscBool allow_seq, PetscBool *parallel)
+{
+  MPI_Comm    comm;
+  PetscMPIInt size, nsize;
+  int         cmp;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)A, &comm));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_size(nmf->comm, &nsize));
+  PetscCallMPI(MPI_Comm_compare(comm, nmf->comm, &cmp));
+  *parallel = size > 1 ? PETSC_TRUE : PETSC_FALSE;
+  if (cmp == MPI_IDENT || cmp == MPI_CONGRUENT || (size == 1 && (nsize == 1 || allow_seq))) PetscFunctionReturn(0);
+  SETERRQ(nmf->comm, PETSC_ERR_ARG_NOTSAMECOMM, "%s lives on %d rank(s), not on the NMF object's %d ranks: create it on the same communicator", what, size, nsize);
+}
+
+/* Position, in the solver's ordering (the DMDA's global vectors), of the pixels r0..r1-1 of the
+   natural order.  1-D: the identity.  2-D: pixel r = i nx + j lies in the rank block (bx, by)
+   holding column j and row i; the DMDA numbers ranks x fastest and each block row-major, so
+   its index is start(by mx + bx) + (i - ys[by]) lx[bx] + (j - xs[bx]). */
+static PetscErrorCode SolverPixelIndices(DM da, PetscInt r0, PetscInt r1, std::vector<PetscInt> &idx)
+{
+  PetscInt        dim, M, mx, my;
+  const PetscInt *lx, *ly;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, &dim, &M, NULL, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  idx.resize(r1 - r0);
+  if (dim == 1) {
+    for (PetscInt r = r0; r < r1; r++) idx[r - r0] = r;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(DMDAGetOwnershipRanges(da, &lx, &ly, NULL));
+  std::vector<PetscInt> xs(mx + 1, 0), ys(my + 1, 0), start(mx * my + 1, 0);
+  for (PetscInt b = 0; b < mx; b++) xs[b + 1] = xs[b] + lx[b];
+  for (PetscInt b = 0; b < my; b++) ys[b + 1] = ys[b] + ly[b];
+  for (PetscInt rank = 0; rank < mx * my; rank++) start[rank + 1] = start[rank] + lx[rank % mx] * ly[rank / mx];
+  for (PetscInt r = r0; r < r1; r++) {
+    const PetscInt i = r / M, j = r % M;
+    const PetscInt bx = (PetscInt)(std::upper_bound(xs.begin(), xs.end(), j) - xs.begin()) - 1;
+    const PetscInt by = (PetscInt)(std::upper_bound(ys.begin(), ys.end(), i) - ys.begin()) - 1;
+    idx[r - r0]       = start[by * mx + bx] + (i - ys[by]) * lx[bx] + (j - xs[bx]);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The scatter between a vector of the rows r0..r1-1 in natural order (bs values per row,
+   contiguous, local size (r1 - r0) bs) and a global vector of the solver's DMDA with bs dof. */
+static PetscErrorCode CreateRowScatter(DM da, PetscInt r0, PetscInt r1, PetscInt bs, Vec rows, Vec solver, VecScatter *sc)
+{
+  MPI_Comm              comm;
+  std::vector<PetscInt> idx;
+  IS                    is_rows, is_solver;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
+  PetscCall(SolverPixelIndices(da, r0, r1, idx));
+  PetscCall(ISCreateStride(comm, (r1 - r0) * bs, r0 * bs, 1, &is_rows));
+  PetscCall(ISCreateBlock(comm, bs, r1 - r0, idx.data(), PETSC_COPY_VALUES, &is_solver));
+  PetscCall(VecScatterCreate(rows, is_rows, solver, is_solver, sc));
+  PetscCall(ISDestroy(&is_rows));
+  PetscCall(ISDestroy(&is_solver));
+  PetscFunctionReturn(0);
+}
+
+/* The owned rows r0..r1-1 of A (ncols columns) into x, row-major: dense Mats through their
+   column-major array, others through MatGetRow (absent entries are zeros). */
+static PetscErrorCode CopyOwnedRows(Mat A, PetscInt r0, PetscInt r1, PetscInt ncols, PetscScalar *x)
+{
+  PetscBool dense;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)A, &dense, MATSEQDENSE, MATMPIDENSE, ""));
+  if (dense) {
+    const PetscScalar *a;
+    PetscInt           lda;
+    PetscCall(MatDenseGetLDA(A, &lda));
+    PetscCall(MatDenseGetArrayRead(A, &a));
+    for (PetscInt r = 0; r < r1 - r0; r++)
+      for (PetscInt c = 0; c < ncols; c++) x[(size_t)r * ncols + c] = a[r + (size_t)c * lda]; /* X[r, c], column-major with leading dimension lda */
+    PetscCall(MatDenseRestoreArrayRead(A, &a));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscArrayzero(x, (size_t)(r1 - r0) * ncols));
+  for (PetscInt r = r0; r < r1; r++) {
+    PetscInt           nz;
+    const PetscInt    *cols;
+    const PetscScalar *vals;
+    PetscCall(MatGetRow(A, r, &nz, &cols, &vals));
+    for (PetscInt e = 0; e < nz; e++) x[(size_t)(r - r0) * ncols + cols[e]] = vals[e];
+    PetscCall(MatRestoreRow(A, r, &nz, &cols, &vals));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Sends the application's owned rows r0..r1-1 (n values each, row-major in rows) to the ranks
+   that own those pixels in the solver's layout da, and returns the solver's owned pixels in
+   *x (PetscMalloc'd, n p_local values, pixel-major); rows (row-major) is consumed.  One MPI_Alltoallv of whole rows (an MPI
+   datatype of n values, so the counts are pixels and no count or offset reaches 2^31); the
+   solver index of each row travels with it. */
+static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscInt r0, PetscInt r1, std::vector<PetscScalar> &rows, PetscScalar **x)
+{
+  PetscMPIInt           size;
+  PetscInt              xm, ym, dim;
+  std::vector<PetscInt> idx, solver_start;
+  MPI_Datatype          row_type;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
+  const PetscInt pl = dim == 2 ? xm * ym : xm;
+  /* where the solver's ranks start in its global pixel numbering */
+  solver_start.assign(size + 1, 0);
+  PetscInt mine = pl;
+  PetscCallMPI(MPI_Allgather(&mine, 1, MPIU_INT, solver_start.data() + 1, 1, MPIU_INT, comm));
+  for (PetscMPIInt r = 0; r < size; r++) solver_start[r + 1] += solver_start[r];
+  PetscCall(SolverPixelIndices(da, r0, r1, idx));
+
+  /* the owned rows grouped by destination rank (stable: ascending row within a rank) */
+  const PetscInt              nrows = r1 - r0;
+  std::vector<PetscMPIInt>    dest(nrows), scount(size, 0), rcount(size), sdispl(size + 1, 0), rdispl(size + 1, 0);
+  for (PetscInt r = 0; r < nrows; r++) {
+    dest[r] = (PetscMPIInt)(std::upper_bound(solver_start.begin(), solver_start.end(), idx[r]) - solver_start.begin()) - 1;
+    scount[dest[r]]++;
+  }
+  PetscCallMPI(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm));
+  for (PetscMPIInt r = 0; r < size; r++) {
+    sdispl[r + 1] = sdispl[r] + scount[r];
+    rdispl[r + 1] = rdispl[r] + rcount[r];
+  }
+  PetscCheck(rdispl[size] == pl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "redistribution of the data rows: %d rows arrive for %" PetscInt_FMT " owned pixels", rdispl[size], pl);
+  std::vector<PetscInt>    sidx(nrows), ridx(pl);
+  std::vector<PetscMPIInt> fill(sdispl.begin(), sdispl.end() - 1);
+  std::vector<PetscScalar> sbuf((size_t)nrows * n);
+  for (PetscInt r = 0; r < nrows; r++) {
+    const PetscMPIInt at = fill[dest[r]]++;
+    sidx[at]             = idx[r];
+    PetscCall(PetscArraycpy(sbuf.data() + (size_t)at * n, rows.data() + (size_t)r * n, n));
+  }
+  std::vector<PetscScalar>().swap(rows); /* at most two copies of the owned rows at a time */
+  std::vector<PetscScalar> rbuf((size_t)pl * n);
+  PetscCallMPI(MPI_Alltoallv(sidx.data(), scount.data(), sdispl.data(), MPIU_INT, ridx.data(), rcount.data(), rdispl.data(), MPIU_INT, comm));
+  PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)n, MPIU_SCALAR, &row_type));
+  PetscCallMPI(MPI_Type_commit(&row_type));
+  PetscCallMPI(MPI_Alltoallv(sbuf.data(), scount.data(), sdispl.data(), row_type, rbuf.data(), rcount.data(), rdispl.data(), row_type, comm));
+  PetscCallMPI(MPI_Type_free(&row_type));
+  std::vector<PetscScalar>().swap(sbuf);
+
+  /* each arrived row into its pixel: solver index - the rank's start */
+  PetscMPIInt rank;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscMalloc(PetscMax((size_t)pl * n, (size_t)1) * sizeof(PetscScalar), x));
+  for (PetscInt e = 0; e < pl; e++) PetscCall(PetscArraycpy(*x + (size_t)(ridx[e] - solver_start[rank]) * n, rbuf.data() + (size_t)e * n, n));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFSetDataMat(NMF nmf, Mat X)
+try {
+  PetscInt    p, n, r0, r1, ny, nx;
+  PetscBool   parallel;
+  DM          da;
+  PetscLayout rmap;
+  const char *name;
+  PetscScalar *x;
+
+  PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetDataMat must come before NMFSetUp/NMFSolve");
+  PetscCall(CheckMatComm(nmf, X, "the data Mat X", PETSC_FALSE, &parallel));
+  PetscCall(MatGetSize(X, &p, &n));
+  PetscCheck(p >= 1 && n >= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "the data Mat X is %" PetscInt_FMT " x %" PetscInt_FMT ": it needs pixels (rows) and channels (columns)", p, n);
+  ny = nmf->shape_ny;
+  nx = ny > 0 ? nmf->shape_nx : p;
+  PetscCheck(ny == 0 || ny * nx == p, nmf->comm, PETSC_ERR_ARG_SIZ, "the image shape (%" PetscInt_FMT ", %" PetscInt_FMT ") has %" PetscInt_FMT " pixels but the data Mat X has %" PetscInt_FMT " rows", ny, nx, ny * nx, p);
+  PetscCall(PetscLogEventBegin(NMF_Redistribute, 0, 0, 0, 0));
+  PetscCall(NMFCreateDataDM(nmf->comm, n, ny, nx, NULL, NULL, &da));
+  PetscCall(PetscObjectGetName((PetscObject)X, &name));
+  PetscCall(PetscObjectSetName((PetscObject)da, name)); /* names the data in error messages */
+
+  /* the application's rows, pixel-major, then one exchange to the solver's owners */
+  PetscCall(MatGetOwnershipRange(X, &r0, &r1));
+  std::vector<PetscScalar> rows(PetscMax((size_t)(r1 - r0) * n, (size_t)1));
+  PetscCall(CopyOwnedRows(X, r0, r1, n, rows.data()));
+  PetscCall(RedistributeRows(nmf->comm, da, n, r0, r1, rows, &x));
+
+  PetscCall(NMFSetDataCompact(nmf, da, NMF_DATA_FLOAT64, x));
+  PetscCall(MatGetLayouts(X, &rmap, NULL));
+  PetscCall(PetscLayoutReference(rmap, &nmf->app_rows)); /* for NMFGetHMat */
+  PetscCall(DMDestroy(&da));
+  PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+PetscErrorCode NMFSetGMat(NMF nmf, Mat G)
+try {
+  PetscInt  n, m, r0, r1;
+  PetscBool parallel;
+
+  PetscFunctionBegin;
+  PetscCall(CheckMatComm(nmf, G, "the Mat G", PETSC_TRUE, &parallel));
+  PetscCall(MatGetSize(G, &n, &m));
+  PetscCall(MatGetOwnershipRange(G, &r0, &r1));
+  std::vector<double> g(n * m, 0.0);
+  PetscCall(CopyOwnedRows(G, r0, r1, m, g.data() + r0 * m));
+  /* G is small: the owned rows summed over the ranks (zeros elsewhere) give all of G everywhere */
+  if (parallel) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, g.data(), (PetscMPIInt)g.size(), MPIU_REAL, MPI_SUM, nmf->comm));
+  PetscCall(NMFSetG(nmf, n, m, g.data()));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+static PetscErrorCode CheckSolved(NMF nmf, const char *fn)
+{
+  PetscFunctionBegin;
+  PetscCheck(nmf->solved, PETSC_COMM_SELF, PETSC_ERR_ORDER, "%s needs a solved NMF: call NMFSolve first", fn);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetHMat(NMF nmf, Mat *H)
+try {
+  const PetscInt k = nmf->k;
+  PetscInt       r0, r1, lda;
+  Vec            rows;
+  VecScatter     sc;
+  PetscScalar   *a;
+  const PetscScalar *h;
+
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf, "NMFGetHMat"));
+  if (nmf->Hmat) {
+    *H = nmf->Hmat;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscLogEventBegin(NMF_Redistribute, 0, 0, 0, 0));
+  /* the rows of the application's X (PETSc's default split when the data came as a DMDA Vec) */
+  PetscInt nlocal = PETSC_DECIDE;
+  if (nmf->app_rows) PetscCall(PetscLayoutGetLocalSize(nmf->app_rows, &nlocal));
+  PetscCall(MatCreateDense(nmf->comm, nlocal, PETSC_DECIDE, nmf->p, k, NULL, &nmf->Hmat));
+  PetscCall(MatGetOwnershipRange(nmf->Hmat, &r0, &r1));
+  PetscCall(VecCreateMPI(nmf->comm, (r1 - r0) * k, nmf->p * k, &rows));
+  PetscCall(CreateRowScatter(nmf->daH, r0, r1, k, rows, nmf->H, &sc));
+  PetscCall(VecScatterBegin(sc, nmf->H, rows, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(sc, nmf->H, rows, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(MatDenseGetLDA(nmf->Hmat, &lda));
+  PetscCall(MatDenseGetArrayWrite(nmf->Hmat, &a));
+  PetscCall(VecGetArrayRead(rows, &h));
+  for (PetscInt r = 0; r < r1 - r0; r++)
+    for (PetscInt c = 0; c < k; c++) a[r + c * lda] = h[r * k + c]; /* H_app[r, c] = H[c, pixel r] */
+  PetscCall(VecRestoreArrayRead(rows, &h));
+  PetscCall(MatDenseRestoreArrayWrite(nmf->Hmat, &a));
+  PetscCall(VecDestroy(&rows));
+  PetscCall(MatAssemblyBegin(nmf->Hmat, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(nmf->Hmat, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscObjectSetName((PetscObject)nmf->Hmat, "H"));
+  PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
+  *H = nmf->Hmat;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/* a replicated row-major rows x cols array as a sequential dense Mat */
+static PetscErrorCode SeqDenseFromRowMajor(PetscInt rows, PetscInt cols, const double *v, const char *name, Mat *A)
+{
+  PetscScalar *a;
+  PetscInt     lda;
+
+  PetscFunctionBegin;
+  PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, rows, cols, NULL, A));
+  PetscCall(MatDenseGetLDA(*A, &lda));
+  PetscCall(MatDenseGetArrayWrite(*A, &a));
+  for (PetscInt i = 0; i < rows; i++)
+    for (PetscInt j = 0; j < cols; j++) a[i + j * lda] = v[i * cols + j]; /* column-major */
+  PetscCall(MatDenseRestoreArrayWrite(*A, &a));
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscObjectSetName((PetscObject)*A, name));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetWMat(NMF nmf, Mat *W)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf, "NMFGetWMat"));
+  if (!nmf->Wmat) PetscCall(SeqDenseFromRowMajor(nmf->G.empty() ? nmf->n : nmf->m, nmf->k, nmf->W.data(), "W", &nmf->Wmat));
+  *W = nmf->Wmat;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFGetGWMat(NMF nmf, Mat *GW)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckSolved(nmf, "NMFGetGWMat"));
+  if (!nmf->GWmat) PetscCall(SeqDenseFromRowMajor(nmf->n, nmf->k, nmf->GW.data(), "GW", &nmf->GWmat));
+  *GW = nmf->GWmat;
+  PetscFunctionReturn(0);
+}

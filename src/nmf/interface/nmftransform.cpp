@@ -1,0 +1,84 @@
+/* Using a solved NMF: the ground truth, loss(W, H), inverse_transform and transform. */
+#include <smoothnmf/private/nmfimpl.h>
+
+PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true_D[], Vec true_H)
+try {
+  PetscInt nloc;
+
+  PetscFunctionBegin;
+  PetscCheck(nmf->daX, nmf->comm, PETSC_ERR_ORDER, "call NMFSetData before NMFSetTruth");
+  PetscCheck(n == nmf->n && k == nmf->k, nmf->comm, PETSC_ERR_ARG_SIZ, "true_D has shape (%" PetscInt_FMT ", %" PetscInt_FMT "), expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", n, k, nmf->n, nmf->k);
+  PetscCall(VecGetLocalSize(true_H, &nloc));
+  PetscCheck(nloc == nmf->p_local * k, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "true_H must have k values per owned pixel");
+  nmf->true_D.assign(true_D, true_D + n * k);
+  PetscCall(PetscObjectReference((PetscObject)true_H));
+  PetscCall(VecDestroy(&nmf->true_H));
+  nmf->true_H = true_H;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4])
+try {
+  NMFLoss l;
+
+  PetscFunctionBegin;
+  PetscCall(NMFSetUp(nmf));
+  PetscCall(NMFLoss_Private(nmf, W, H, &l));
+  losses[0] = l.full;
+  losses[1] = l.kl;
+  losses[2] = l.log_reg;
+  losses[3] = l.lapl;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
+{
+  const PetscInt     n = nmf->n, k = nmf->k;
+  const PetscScalar *h;
+  PetscScalar       *y;
+
+  PetscFunctionBegin;
+  PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFInverseTransform needs a solved NMF");
+  PetscCall(VecGetArrayRead(nmf->H, &h));
+  PetscCall(VecGetArray(Y, &y));
+  for (PetscInt q = 0; q < nmf->p_local; q++)
+    for (PetscInt i = 0; i < n; i++) {
+      double s = 0;
+      for (PetscInt c = 0; c < k; c++) s += nmf->GW[i * k + c] * h[q * k + c]; /* Y = G W H */
+      y[(size_t)q * n + i] = s;
+    }
+  PetscCall(VecRestoreArray(Y, &y));
+  PetscCall(VecRestoreArrayRead(nmf->H, &h));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H)
+try {
+  NMF t;
+
+  PetscFunctionBegin;
+  PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFTransform needs a solved NMF");
+  PetscCall(NMFCreate(nmf->comm, &t));
+  /* the same type and parameters (the table's), with the seed the solve used, without
+     normalization (W is in the units of the data), the scree or the initialization choice */
+  PetscCall(NMFSetType(t, ((PetscObject)nmf)->type_name));
+  NMFParamCopy_Private(nmf, t);
+  t->random_state_set = PETSC_TRUE;
+  t->normalize        = PETSC_FALSE;
+  t->scree_n          = 0;
+  t->init             = NMF_INIT_DEFAULT;
+  t->debug            = nmf->debug;
+  t->G = nmf->G, t->m = nmf->m;
+  PetscCall(NMFSetData(t, da, X));
+  PetscCheck(t->n == nmf->n, nmf->comm, PETSC_ERR_ARG_SIZ, "the new map has %" PetscInt_FMT " channels, the learned spectra %" PetscInt_FMT, t->n, nmf->n);
+  t->W_init = nmf->W; /* H starts from |lstsq(G W, X)| */
+  PetscCall(NMFSetHoldW(t, PETSC_TRUE));
+  PetscCall(NMFSolve(t));
+  PetscCall(PetscObjectReference((PetscObject)t->H));
+  *H = t->H;
+  PetscCall(NMFDestroy(&t));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
