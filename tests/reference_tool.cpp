@@ -88,8 +88,8 @@ static double MaxElementwiseRel(const std::vector<double> &a, const std::vector<
   for (size_t i = 0; i < a.size(); i++) {
     double den = std::fabs(b[i]);
     if (i < full.size()) den = std::max(den, 1e-6 * std::fabs(full[i]));
-    double d   = std::fabs(a[i] - b[i]);
-    r          = std::max(r, den > 0 ? d / den : d);
+    double d = std::fabs(a[i] - b[i]);
+    r        = std::max(r, den > 0 ? d / den : d);
   }
   return r;
 }
@@ -115,8 +115,8 @@ static int Options(const char *casefile)
 {
   hid_t f = H5Fopen(casefile, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return fprintf(stderr, "cannot open %s\n", casefile), 2;
-  hid_t       r = H5Gopen2(f, "/", H5P_DEFAULT);
-  std::string o = std::string("-i ") + casefile + ":/X";
+  hid_t       r   = H5Gopen2(f, "/", H5P_DEFAULT);
+  std::string o   = std::string("-i ") + casefile + ":/X";
   auto        num = [&](const char *name) { return ReadAttrNumbers(r, name); };
   char        buf[128];
   snprintf(buf, sizeof buf, " -nmf_n_components %d", (int)num("n_components")[0]);
@@ -137,9 +137,10 @@ static int Options(const char *casefile)
   for (const char *name : {"force_simplex", "normalize", "l2", "linesearch", "no_stop_criterion"}) o += std::string(" -nmf_") + name + (num(name)[0] != 0 ? " true" : " false");
   if (H5Aexists(r, "shape_2d") > 0) {
     std::vector<double> s = num("shape_2d");
-    snprintf(buf, sizeof buf, " -nmf_shape_2d %d,%d", (int)s[0], (int)s[1]);
+    snprintf(buf, sizeof buf, " -shape_2d %d,%d", (int)s[0], (int)s[1]);
     o += buf;
-  } else o += " -nmf_shape_2d none";
+  } else
+    o += " -shape_2d none";
   if (H5Aexists(r, "gamma") > 0) {
     std::vector<double> g = num("gamma");
     o += " -nmf_gamma ";
@@ -148,12 +149,12 @@ static int Options(const char *casefile)
       o += buf;
     }
   }
-  if (Exists(f, "/true/D")) o += std::string(" -nmf_true_D ") + casefile + ":/true/D -nmf_true_H " + casefile + ":/true/H";
-  if (Exists(f, "/G")) o += std::string(" -nmf_G ") + casefile + ":/G";
-  if (Exists(f, "/init/W")) o += std::string(" -nmf_init_W ") + casefile + ":/init/W";
-  if (Exists(f, "/init/H")) o += std::string(" -nmf_init_H ") + casefile + ":/init/H";
-  if (Exists(f, "/fixed/W")) o += std::string(" -nmf_fixed_W ") + casefile + ":/fixed/W";
-  if (Exists(f, "/fixed/H")) o += std::string(" -nmf_fixed_H ") + casefile + ":/fixed/H";
+  if (Exists(f, "/true/D")) o += std::string(" -true_D ") + casefile + ":/true/D -true_H " + casefile + ":/true/H";
+  if (Exists(f, "/G")) o += std::string(" -G ") + casefile + ":/G";
+  if (Exists(f, "/init/W")) o += std::string(" -init_W ") + casefile + ":/init/W";
+  if (Exists(f, "/init/H")) o += std::string(" -init_H ") + casefile + ":/init/H";
+  if (Exists(f, "/fixed/W")) o += std::string(" -fixed_W ") + casefile + ":/fixed/W";
+  if (Exists(f, "/fixed/H")) o += std::string(" -fixed_H ") + casefile + ":/fixed/H";
   printf("%s\n", o.c_str());
   H5Gclose(r);
   H5Fclose(f);
@@ -165,12 +166,13 @@ static int Attr(const char *file, const char *name)
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return fprintf(stderr, "cannot open %s\n", file), 2;
-  hid_t r = H5Gopen2(f, "/", H5P_DEFAULT);
+  hid_t r  = H5Gopen2(f, "/", H5P_DEFAULT);
   int   rc = 2;
   if (H5Aexists(r, name) > 0) {
     std::vector<double> v = ReadAttrNumbers(r, name);
     if (!v.empty()) printf("%.17g\n", v[0]), rc = 0;
-  } else fprintf(stderr, "%s has no attribute %s\n", file, name);
+  } else
+    fprintf(stderr, "%s has no attribute %s\n", file, name);
   H5Gclose(r);
   H5Fclose(f);
   return rc;
@@ -181,9 +183,9 @@ static int Compare(const char *reffile, const char *outfile, const std::string &
 {
   hid_t rf = H5Fopen(reffile, H5F_ACC_RDONLY, H5P_DEFAULT), of = H5Fopen(outfile, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (rf < 0 || of < 0) return fprintf(stderr, "cannot open %s or %s\n", reffile, outfile), 2;
-  int   fails = 0;
-  hid_t rg = H5Gopen2(rf, pre.empty() ? "/" : pre.c_str(), H5P_DEFAULT), og = H5Gopen2(of, "/", H5P_DEFAULT);
-  int   ni_ref = (int)ReadAttrNumbers(rg, "n_iter")[0], ni = (int)ReadAttrNumbers(og, "n_iter")[0];
+  int         fails = 0;
+  hid_t       rg = H5Gopen2(rf, pre.empty() ? "/" : pre.c_str(), H5P_DEFAULT), og = H5Gopen2(of, "/", H5P_DEFAULT);
+  int         ni_ref = (int)ReadAttrNumbers(rg, "n_iter")[0], ni = (int)ReadAttrNumbers(og, "n_iter")[0];
   std::string sr_ref = ReadAttrString(rg, "stop_reason"), sr = ReadAttrString(og, "stop_reason");
   if (ni != ni_ref) fails++, printf("FAIL n_iter %d, expected %d\n", ni, ni_ref);
   if (sr != sr_ref) fails++, printf("FAIL stop_reason %s, expected %s\n", sr.c_str(), sr_ref.c_str());

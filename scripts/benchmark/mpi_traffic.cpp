@@ -73,7 +73,8 @@ static double SendBytes(long long count, MPI_Datatype type, int dest, MPI_Comm c
 
 static void CountMessage(int f, double bytes)
 {
-  if (bytes == -1) counters.calls_trivial++;
+  if (bytes == -1)
+    counters.calls_trivial++;
   else if (bytes >= 0) {
     counters.calls[f]++;
     counters.bytes[f] += bytes;

@@ -6,7 +6,7 @@
          [-bench_k 4] [-bench_result OUT.h5] [-bench_label NAME]
 
    1. reads the rank's block of the map (pixels x channels) as the program does (NMFIOReadMapAs,
-      -bench_data_type is the program's -nmf_data_type), all ranks started together (a barrier);
+      -bench_data_type is the program's -data_type), all ranks started together (a barrier);
    2. a checksum of what was read: the sum of value c of pixel g times (1 + g mod 7)(1 + c mod 5),
       so that a value read into the wrong place changes it (scripts/benchmark.sh compares it with
       h5py's);
@@ -54,7 +54,7 @@ static double WeightedSum(const T *x, PetscInt n, PetscInt nx, PetscInt xs, Pets
 static PetscErrorCode Run(MPI_Comm comm)
 {
   char        input[PETSC_MAX_PATH_LEN] = "", result[PETSC_MAX_PATH_LEN] = "", request[32] = "native", label[64] = "-";
-  PetscInt    k                         = 4;
+  PetscInt    k = 4;
   PetscBool   has_input, has_result;
   PetscMPIInt rank, size;
   DM          da;
@@ -66,7 +66,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscOptionsBegin(comm, NULL, "smoothnmf read timing options", "smoothnmf");
   PetscCall(PetscOptionsString("-i", "input map FILE[:DATASET], (ny, nx, channels) or (pixels, channels)", "", input, input, sizeof(input), &has_input));
-  PetscCall(PetscOptionsString("-bench_data_type", "X in memory: native, float32 or float64 (as -nmf_data_type)", "", request, request, sizeof(request), NULL));
+  PetscCall(PetscOptionsString("-bench_data_type", "X in memory: native, float32 or float64 (as -data_type)", "", request, request, sizeof(request), NULL));
   PetscCall(PetscOptionsInt("-bench_k", "components of the result written", "", k, &k, NULL));
   PetscCall(PetscOptionsString("-bench_result", "write a result of the map's size here (deleted afterwards)", "", result, result, sizeof(result), &has_result));
   PetscCall(PetscOptionsString("-bench_label", "a name for the READ line", "", label, label, sizeof(label), NULL));
@@ -89,10 +89,14 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
   if (!ny) ys = 0, ym = 1;
   double sum = 0;
-  if (type == NMF_DATA_FLOAT64) sum = WeightedSum((const double *)Xc, n, nx, xs, ys, xm, ym);
-  else if (type == NMF_DATA_FLOAT32) sum = WeightedSum((const float *)Xc, n, nx, xs, ys, xm, ym);
-  else if (type == NMF_DATA_UINT16) sum = WeightedSum((const uint16_t *)Xc, n, nx, xs, ys, xm, ym);
-  else sum = WeightedSum((const uint8_t *)Xc, n, nx, xs, ys, xm, ym);
+  if (type == NMF_DATA_FLOAT64)
+    sum = WeightedSum((const double *)Xc, n, nx, xs, ys, xm, ym);
+  else if (type == NMF_DATA_FLOAT32)
+    sum = WeightedSum((const float *)Xc, n, nx, xs, ys, xm, ym);
+  else if (type == NMF_DATA_UINT16)
+    sum = WeightedSum((const uint16_t *)Xc, n, nx, xs, ys, xm, ym);
+  else
+    sum = WeightedSum((const uint8_t *)Xc, n, nx, xs, ys, xm, ym);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, comm));
   PetscCall(PetscFree(Xc));
 

@@ -6,7 +6,7 @@
 
    Phases, all ranks together:
      1. read the rank's share of X (pixels x channels) as the program does (-bench_data_type is the
-        program's -nmf_data_type: X kept as float64, or compact uint8 / uint16 / float32);
+        program's -data_type: X kept as float64, or compact uint8 / uint16 / float32);
      2. streaming passes: a plain sum over the share of X as stored, and over a float64 copy of it
         (allocated, filled, summed, freed), the best of -bench_passes passes each, every pass
         started on all ranks at once (a barrier) so the ranks share the memory bandwidth as in
@@ -84,7 +84,8 @@ template <typename T>
 static double Sum(const T *x, size_t len)
 {
   double s = 0;
-#pragma omp simd reduction(+ : s)
+#pragma omp simd reduction(+ \
+                           : s)
   for (size_t i = 0; i < len; i++) s += (double)x[i];
   return s;
 }
@@ -182,7 +183,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   Options     o;
   NMF         nmf;
   DM          da;
-  void       *Xc    = NULL;
+  void       *Xc = NULL;
   PetscMPIInt rank, size;
   double      st[S_COUNT] = {0};
 
@@ -229,7 +230,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   /* 2. streaming passes: X as stored, then a float64 copy (freed before the solver) */
   const void *xs = Xc;
   if (o.passes > 0) {
-    st[S_PASS_STORED] = BestPass(comm, (int)o.passes, [&] { return SumStored(dtype, xs, len); });
+    st[S_PASS_STORED]    = BestPass(comm, (int)o.passes, [&] { return SumStored(dtype, xs, len); });
     const size_t bytes64 = PetscMax(len, (size_t)1) * sizeof(double);
     void        *mem     = mmap(NULL, bytes64, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     PetscCheck(mem != MAP_FAILED, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot map %zu bytes for the float64 streaming pass", bytes64);
@@ -293,13 +294,13 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCallMPI(MPI_Reduce(fb.data(), fbmax.data(), 2 * bench::TF_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm));
   if (rank == 0) {
     const double it = n_iter > 0 ? (double)n_iter : 1.0, MB = 1e6;
-    auto         S  = [&](int r, int s) { return all[(size_t)r * S_COUNT + s]; };
+    auto         S   = [&](int r, int s) { return all[(size_t)r * S_COUNT + s]; };
     auto         Max = [&](int s) {
       double m = -INFINITY;
       for (int r = 0; r < size; r++) m = std::max(m, S(r, s));
       return m;
     };
-    auto Peak = [&](int r) { return 1024.0 * std::max({S(r, S_HWM_READ), S(r, S_HWM_SETUP), S(r, S_HWM_ITER), S(r, S_HWM_WRITE)}); }; /* bytes */
+    auto   Peak         = [&](int r) { return 1024.0 * std::max({S(r, S_HWM_READ), S(r, S_HWM_SETUP), S(r, S_HWM_ITER), S(r, S_HWM_WRITE)}); }; /* bytes */
     double peak_ratio64 = 0, peak_ratio_solver = 0, peak_max = 0, bytes_max = 0, reset_ok = 1;
     for (int r = 0; r < size; r++) {
       peak_ratio64      = std::max(peak_ratio64, Peak(r) / S(r, S_SHARE64));

@@ -19,7 +19,7 @@ void CLIIgnoreStopSignals(void);
 /* "SIGTERM", "SIGUSR1" or "signal" */
 const char *CLISignalName(int sig);
 /* the command line that resumes this run: mpiexec -n SIZE, the program's arguments (any
-   -nmf_restart dropped), then -nmf_restart CHECKPOINT; arguments quoted for a POSIX shell */
+   -restart dropped), then -restart CHECKPOINT; arguments quoted for a POSIX shell */
 std::string CLIResumeCommand(int argc, char **argv, int size, const std::string &checkpoint);
 
 /* ---------------------------------------------------------------- outputs */

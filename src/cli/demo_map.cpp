@@ -41,7 +41,7 @@ static double KeyedPoisson(double lam, PetscInt64 seed, PetscInt64 index)
 {
   if (lam > 30) { /* normal approximation */
     double u1 = KeyedUniform(seed, 7, 2 * index) + 1e-300, u2 = KeyedUniform(seed, 7, 2 * index + 1);
-    double g  = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+    double g = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
     return std::max(0.0, std::round(lam + std::sqrt(lam) * g));
   }
   double u = KeyedUniform(seed, 8, index), pk = std::exp(-lam), cdf = pk;
@@ -172,7 +172,8 @@ static PetscErrorCode WriteFiles(MPI_Comm comm, const GeneratorOptions &o, const
     SetAxis(&info.axes[2], "Energy", "keV", o.energy_scale, o.energy_offset, o.n, PETSC_FALSE);
     info.has_axes = PETSC_TRUE;
     PetscCall(NMFIOWriteHspyMap(comm, path, &info, da, xtype, x, o.dtype, o.chunks, o.chunks[0] ? o.gzip : 0));
-  } else PetscCall(NMFIOWriteMap(comm, path, "/X", da, (const PetscReal *)x, PETSC_TRUE));
+  } else
+    PetscCall(NMFIOWriteMap(comm, path, "/X", da, (const PetscReal *)x, PETSC_TRUE));
   PetscCall(NMFIOWriteMatrix(comm, path, "/truth/spectra", o.n, o.k, D.data()));
   PetscCall(NMFIOWriteAbundance(comm, path, "/truth/maps", daH, Ht));
   PetscFunctionReturn(0);
@@ -211,7 +212,7 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(ReadOptions(comm, &o));
-  const PetscInt n = o.n, k = o.k;
+  const PetscInt      n = o.n, k = o.k;
   std::vector<double> D;
   Spectra(o, D);
 
@@ -221,11 +222,11 @@ static PetscErrorCode Run(MPI_Comm comm)
   PetscCall(DMCreateGlobalVector(daH, &Ht));
   PetscInt xs, ys, xm, ym;
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
-  const NMFDataType xtype    = GeneratedType(o);
-  const size_t      sizes[]  = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
-  const size_t      nvalues  = (size_t)xm * ym * n;
-  void             *x        = NULL;
-  double            too_big  = 0;
+  const NMFDataType xtype   = GeneratedType(o);
+  const size_t      sizes[] = {sizeof(double), sizeof(float), sizeof(uint16_t), sizeof(uint8_t)};
+  const size_t      nvalues = (size_t)xm * ym * n;
+  void             *x       = NULL;
+  double            too_big = 0;
   PetscScalar      *ht;
   PetscCall(PetscMalloc(PetscMax(nvalues, (size_t)1) * sizes[xtype], &x));
   PetscCall(VecGetArray(Ht, &ht));
@@ -246,14 +247,15 @@ static PetscErrorCode Run(MPI_Comm comm)
   const std::string tmp  = std::string(o.out) + ".tmp" + std::to_string(tag);
   PetscErrorCode    ierr = WriteFiles(comm, o, tmp.c_str(), da, xtype, x, daH, Ht, D);
   PetscCall(PetscFree(x));
-  int               ok   = !ierr && (rank != 0 || rename(tmp.c_str(), o.out) == 0);
+  int ok = !ierr && (rank != 0 || rename(tmp.c_str(), o.out) == 0);
   if (rank == 0 && !ok) unlink(tmp.c_str());
   PetscCall(ierr);
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "cannot rename '%s' to '%s'", tmp.c_str(), o.out);
   if (o.hspy)
     PetscCall(PetscPrintf(comm, "wrote %s: a HyperSpy signal '%s', %" PetscInt_FMT " x %" PetscInt_FMT " pixels x %" PetscInt_FMT " channels (%s%s), %" PetscInt_FMT " phases, truth in /truth\n", o.out, o.title, o.ny, o.nx, n, o.dtype, o.chunks[0] && o.gzip ? ", chunked, gzip" : "", k));
-  else PetscCall(PetscPrintf(comm, "wrote %s:/X, %" PetscInt_FMT " x %" PetscInt_FMT " pixels x %" PetscInt_FMT " channels, %" PetscInt_FMT " phases, truth in /truth\n", o.out, o.ny, o.nx, n, k));
+  else
+    PetscCall(PetscPrintf(comm, "wrote %s:/X, %" PetscInt_FMT " x %" PetscInt_FMT " pixels x %" PetscInt_FMT " channels, %" PetscInt_FMT " phases, truth in /truth\n", o.out, o.ny, o.nx, n, k));
   PetscCall(VecDestroy(&Ht));
   PetscCall(DMDestroy(&daH));
   PetscCall(DMDestroy(&da));

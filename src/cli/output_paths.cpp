@@ -23,9 +23,12 @@ PetscErrorCode CLICheckOutputPath(MPI_Comm comm, const char what[], const char p
   if (slash != std::string::npos) dir = slash == 0 ? "/" : p.substr(0, slash);
   if (rank == 0) {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) state[0] = 1;
-    else if (stat(path, &st) == 0 && !may_replace) state[0] = 2;
-    else if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) state[0] = 4;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      state[0] = 1;
+    else if (stat(path, &st) == 0 && !may_replace)
+      state[0] = 2;
+    else if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      state[0] = 4;
     else {
       const std::string probe = dir + "/.smoothnmf_probe." + std::to_string((long long)getpid());
       int               fd    = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);

@@ -1,7 +1,7 @@
 /* smoothnmf: the MPI program, a thin front end over the NMF object and the HDF5 I/O.
 
      mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-o_overwrite]
-            [-nmf_checkpoint FILE [-nmf_checkpoint_every N] [-nmf_checkpoint_seconds S]] [-nmf_restart FILE]
+            [-checkpoint FILE [-checkpoint_every N] [-checkpoint_seconds S]] [-restart FILE]
             [-nmf_OPTION VALUE ...] [PETSc options]
 
    Exit status: 0 done, 1 an error every rank found, 2 a failure of one rank (MPI_Abort), 3
@@ -22,9 +22,9 @@
 
 static const char help[] = "smoothnmf: regularized NMF (espm's SmoothNMF) of hyperspectral maps, distributed with MPI.\n"
                            "usage: mpirun -n P smoothnmf -i INPUT[:DATASET] -o OUTPUT.h5 [-o_hspy OUTPUT.hspy] [-nmf_OPTION VALUE ...]\n"
-                           "       [-nmf_checkpoint FILE -nmf_checkpoint_every N -nmf_checkpoint_seconds S] [-nmf_restart FILE] [-o_overwrite]\n"
+                           "       [-checkpoint FILE -checkpoint_every N -checkpoint_seconds S] [-restart FILE] [-o_overwrite]\n"
                            "SIGTERM or SIGUSR1 (mpiexec forwards SIGUSR1 to every rank) stops the run after the current iteration with a\n"
-                           "checkpoint (-nmf_checkpoint FILE, else OUTPUT.checkpoint.h5) and the exit status 3; -nmf_restart FILE resumes it.\n\n";
+                           "checkpoint (-checkpoint FILE, else OUTPUT.checkpoint.h5) and the exit status 3; -restart FILE resumes it.\n\n";
 
 #define EXIT_INTERRUPTED 3 /* stopped by a signal, with a checkpoint to resume from */
 
@@ -40,7 +40,7 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
 
   if (p != PETSC_ERROR_INITIAL) return n;
   if (!text || !text[0] || !strcmp(text, " ")) PetscErrorMessage(n, &text, NULL);
-  const bool  in_malloc = fun && (!strncmp(fun, "PetscMalloc", 11) || !strncmp(fun, "PetscTrMalloc", 13));
+  const bool in_malloc = fun && (!strncmp(fun, "PetscMalloc", 11) || !strncmp(fun, "PetscTrMalloc", 13));
   if (n == PETSC_ERR_MEM || in_malloc) text = "out of memory (an allocation failed)"; /* PETSc's own text names a function */
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -51,7 +51,8 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
   } else if (size < wsize) {
     local_error = 1;
     fprintf(stderr, "smoothnmf: error (rank %d): %s\n", wrank, text);
-  } else if (rank == 0) fprintf(stderr, "smoothnmf: error: %s\n", text);
+  } else if (rank == 0)
+    fprintf(stderr, "smoothnmf: error: %s\n", text);
   fflush(stderr);
   return n;
 }
@@ -68,41 +69,45 @@ struct ProgramOptions {
   char      every[64] = "0", seconds[64] = "0";
   PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_hspy = PETSC_FALSE, has_shape = PETSC_FALSE;
   PetscBool has_checkpoint = PETSC_FALSE, has_restart = PETSC_FALSE, has_every = PETSC_FALSE, has_seconds = PETSC_FALSE;
-  PetscBool overwrite = PETSC_FALSE;
-  PetscInt  checkpoint_every = 0;
+  PetscBool overwrite          = PETSC_FALSE;
+  PetscInt  checkpoint_every   = 0;
   double    checkpoint_seconds = 0;
 };
 
 static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
 {
   PetscFunctionBegin;
-  PetscOptionsBegin(comm, NULL, "smoothnmf program options", "smoothnmf");
+  PetscOptionsBegin(comm, NULL, "smoothnmf program options (files, layout, checkpoints; the solver's are the -nmf_ options)", "smoothnmf");
+  /* the spellings before version 0.2, in the library's -nmf_ namespace: still accepted, with
+     PETSc's deprecation warning */
+  for (const char *name : {"shape_2d", "layout", "data_type", "G", "init_W", "init_H", "fixed_W", "fixed_H", "true_D", "true_H", "transform", "checkpoint", "checkpoint_every", "checkpoint_seconds", "restart"})
+    PetscCall(PetscOptionsDeprecated((std::string("-nmf_") + name).c_str(), (std::string("-") + name).c_str(), "0.2.0", NULL));
   PetscCall(PetscOptionsString("-i", "input map FILE[:DATASET]: (ny, nx, channels) or (pixels, channels)", "", o->input, o->input, sizeof(o->input), &o->has_input));
   PetscCall(PetscOptionsString("-o", "output HDF5 result file", "", o->output, o->output, sizeof(o->output), &o->has_output));
   PetscCall(PetscOptionsString("-o_hspy", "also write the result as a HyperSpy file (.hspy): the spectra GW and the maps H as two signals", "", o->hspy, o->hspy, sizeof(o->hspy), &o->has_hspy));
-  PetscCall(PetscOptionsString("-nmf_shape_2d", "image shape ny,nx, or none (default: from a 3-D input)", "", o->shape, o->shape, sizeof(o->shape), &o->has_shape));
-  PetscCall(PetscOptionsString("-nmf_layout", "pixels_first: (ny, nx, channels) or (pixels, channels) datasets; channels_first: a 2-D (channels, pixels) dataset", "", o->layout, o->layout, sizeof(o->layout), NULL));
-  PetscCall(PetscOptionsString("-nmf_data_type", "X in memory: native (the file's uint8, uint16 or float32, else float64), float32, float64", "", o->data_type, o->data_type, sizeof(o->data_type), NULL));
-  PetscCall(PetscOptionsString("-nmf_G", "known G, FILE:DATASET of shape (channels, m)", "", o->G, o->G, sizeof(o->G), NULL));
-  PetscCall(PetscOptionsString("-nmf_init_W", "initial W, FILE:DATASET of shape (m, k); implies custom", "", o->init_W, o->init_W, sizeof(o->init_W), NULL));
-  PetscCall(PetscOptionsString("-nmf_init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
-  PetscCall(PetscOptionsString("-nmf_fixed_W", "mask of W, FILE:DATASET: entries >= 0 are held", "", o->fixed_W, o->fixed_W, sizeof(o->fixed_W), NULL));
-  PetscCall(PetscOptionsString("-nmf_fixed_H", "mask of H, FILE:DATASET: entries >= 0 are held", "", o->fixed_H, o->fixed_H, sizeof(o->fixed_H), NULL));
-  PetscCall(PetscOptionsString("-nmf_true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
-  PetscCall(PetscOptionsString("-nmf_true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
-  PetscCall(PetscOptionsString("-nmf_transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
+  PetscCall(PetscOptionsString("-shape_2d", "image shape ny,nx, or none (default: from a 3-D input)", "", o->shape, o->shape, sizeof(o->shape), &o->has_shape));
+  PetscCall(PetscOptionsString("-layout", "pixels_first: (ny, nx, channels) or (pixels, channels) datasets; channels_first: a 2-D (channels, pixels) dataset", "", o->layout, o->layout, sizeof(o->layout), NULL));
+  PetscCall(PetscOptionsString("-data_type", "X in memory: native (the file's uint8, uint16 or float32, else float64), float32, float64", "", o->data_type, o->data_type, sizeof(o->data_type), NULL));
+  PetscCall(PetscOptionsString("-G", "known G, FILE:DATASET of shape (channels, m)", "", o->G, o->G, sizeof(o->G), NULL));
+  PetscCall(PetscOptionsString("-init_W", "initial W, FILE:DATASET of shape (m, k); implies custom", "", o->init_W, o->init_W, sizeof(o->init_W), NULL));
+  PetscCall(PetscOptionsString("-init_H", "initial H, FILE:DATASET of shape (k, ny, nx) or (k, p); implies custom", "", o->init_H, o->init_H, sizeof(o->init_H), NULL));
+  PetscCall(PetscOptionsString("-fixed_W", "mask of W, FILE:DATASET: entries >= 0 are held", "", o->fixed_W, o->fixed_W, sizeof(o->fixed_W), NULL));
+  PetscCall(PetscOptionsString("-fixed_H", "mask of H, FILE:DATASET: entries >= 0 are held", "", o->fixed_H, o->fixed_H, sizeof(o->fixed_H), NULL));
+  PetscCall(PetscOptionsString("-true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
+  PetscCall(PetscOptionsString("-true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
+  PetscCall(PetscOptionsString("-transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
   PetscCall(PetscOptionsBool("-o_overwrite", "replace existing outputs (and an existing checkpoint); without it they are refused before computing", "", o->overwrite, &o->overwrite, NULL));
-  PetscCall(PetscOptionsString("-nmf_checkpoint", "checkpoint FILE (HDF5) of the iteration, written atomically; also where SIGTERM/SIGUSR1 write theirs (default OUTPUT.checkpoint.h5)", "", o->checkpoint, o->checkpoint, sizeof(o->checkpoint), &o->has_checkpoint));
-  PetscCall(PetscOptionsString("-nmf_checkpoint_every", "write the checkpoint every N iterations (0: not by count)", "", o->every, o->every, sizeof(o->every), &o->has_every));
-  PetscCall(PetscOptionsString("-nmf_checkpoint_seconds", "write the checkpoint when S seconds passed since the last (0: not by time)", "", o->seconds, o->seconds, sizeof(o->seconds), &o->has_seconds));
-  PetscCall(PetscOptionsString("-nmf_restart", "resume from the checkpoint FILE (same input and parameters; max_iter may grow)", "", o->restart, o->restart, sizeof(o->restart), &o->has_restart));
+  PetscCall(PetscOptionsString("-checkpoint", "checkpoint FILE (HDF5) of the iteration, written atomically; also where SIGTERM/SIGUSR1 write theirs (default OUTPUT.checkpoint.h5)", "", o->checkpoint, o->checkpoint, sizeof(o->checkpoint), &o->has_checkpoint));
+  PetscCall(PetscOptionsString("-checkpoint_every", "write the checkpoint every N iterations (0: not by count)", "", o->every, o->every, sizeof(o->every), &o->has_every));
+  PetscCall(PetscOptionsString("-checkpoint_seconds", "write the checkpoint when S seconds passed since the last (0: not by time)", "", o->seconds, o->seconds, sizeof(o->seconds), &o->has_seconds));
+  PetscCall(PetscOptionsString("-restart", "resume from the checkpoint FILE (same input and parameters; max_iter may grow)", "", o->restart, o->restart, sizeof(o->restart), &o->has_restart));
   PetscOptionsEnd();
   char     *end;
   long long every = strtoll(o->every, &end, 10);
-  PetscCheck(end != o->every && !*end && every >= 0 && every <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_every '%s': expected an integer >= 0 (0: not by iterations)", o->every);
+  PetscCheck(end != o->every && !*end && every >= 0 && every <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_WRONG, "-checkpoint_every '%s': expected an integer >= 0 (0: not by iterations)", o->every);
   errno          = 0;
   double seconds = strtod(o->seconds, &end);
-  PetscCheck(end != o->seconds && !*end && !errno && seconds >= 0 && seconds < 1e300, comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_seconds '%s': expected a number of seconds >= 0 (0: not by time)", o->seconds);
+  PetscCheck(end != o->seconds && !*end && !errno && seconds >= 0 && seconds < 1e300, comm, PETSC_ERR_ARG_WRONG, "-checkpoint_seconds '%s': expected a number of seconds >= 0 (0: not by time)", o->seconds);
   o->checkpoint_every   = (PetscInt)every;
   o->checkpoint_seconds = seconds;
   PetscFunctionReturn(0);
@@ -124,7 +129,7 @@ static PetscErrorCode RefuseUnknownOptions(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
-/* The image shape: from a 3-D map, or -nmf_shape_2d ny,nx for a 2-D one; "none" drops it. */
+/* The image shape: from a 3-D map, or -shape_2d ny,nx for a 2-D one; "none" drops it. */
 static PetscErrorCode ResolveShape(MPI_Comm comm, const ProgramOptions &o, PetscInt nd, const PetscInt dims[], PetscInt *ny, PetscInt *nx, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -140,16 +145,16 @@ static PetscErrorCode ResolveShape(MPI_Comm comm, const ProgramOptions &o, Petsc
   }
   long long a = -1, b = -1;
   char      extra;
-  PetscCheck(sscanf(o.shape, "%lld,%lld%c", &a, &b, &extra) == 2, comm, PETSC_ERR_ARG_WRONG, "-nmf_shape_2d '%s': expected ny,nx (two integers) or none", o.shape);
-  PetscCheck(a >= 2 && b >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-nmf_shape_2d %lld,%lld: both sides must be at least 2", a, b);
-  PetscCheck(a * b == p, comm, PETSC_ERR_ARG_SIZ, "-nmf_shape_2d %lld,%lld has %lld pixels but the map has %" PetscInt_FMT, a, b, a * b, p);
-  PetscCheck(nd == 2 || (a == dims[0] && b == dims[1]), comm, PETSC_ERR_ARG_SIZ, "-nmf_shape_2d %lld,%lld does not match the map's image shape (%" PetscInt_FMT ", %" PetscInt_FMT ")", a, b, dims[0], dims[1]);
+  PetscCheck(sscanf(o.shape, "%lld,%lld%c", &a, &b, &extra) == 2, comm, PETSC_ERR_ARG_WRONG, "-shape_2d '%s': expected ny,nx (two integers) or none", o.shape);
+  PetscCheck(a >= 2 && b >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-shape_2d %lld,%lld: both sides must be at least 2", a, b);
+  PetscCheck(a * b == p, comm, PETSC_ERR_ARG_SIZ, "-shape_2d %lld,%lld has %lld pixels but the map has %" PetscInt_FMT, a, b, a * b, p);
+  PetscCheck(nd == 2 || (a == dims[0] && b == dims[1]), comm, PETSC_ERR_ARG_SIZ, "-shape_2d %lld,%lld does not match the map's image shape (%" PetscInt_FMT ", %" PetscInt_FMT ")", a, b, dims[0], dims[1]);
   *ny = (PetscInt)a;
   *nx = (PetscInt)b;
   PetscFunctionReturn(0);
 }
 
-/* the checkpoint's name: -nmf_checkpoint, else OUTPUT (less .h5) + .checkpoint.h5 */
+/* the checkpoint's name: -checkpoint, else OUTPUT (less .h5) + .checkpoint.h5 */
 static std::string CheckpointPath(const ProgramOptions &o)
 {
   if (o.checkpoint[0]) return o.checkpoint;
@@ -161,13 +166,13 @@ static std::string CheckpointPath(const ProgramOptions &o)
 static PetscErrorCode CheckCheckpointOptions(MPI_Comm comm, const ProgramOptions &o, const std::string &ckpt)
 {
   PetscFunctionBegin;
-  PetscCheck(!o.has_checkpoint || o.checkpoint[0], comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint needs a file name (see -help)");
-  PetscCheck(!o.has_restart || o.restart[0], comm, PETSC_ERR_ARG_WRONG, "-nmf_restart needs a checkpoint file name (see -help)");
-  PetscCheck(o.checkpoint[0] || (!o.has_every && !o.has_seconds), comm, PETSC_ERR_ARG_WRONG, "-nmf_checkpoint_every and -nmf_checkpoint_seconds need -nmf_checkpoint FILE");
+  PetscCheck(!o.has_checkpoint || o.checkpoint[0], comm, PETSC_ERR_ARG_WRONG, "-checkpoint needs a file name (see -help)");
+  PetscCheck(!o.has_restart || o.restart[0], comm, PETSC_ERR_ARG_WRONG, "-restart needs a checkpoint file name (see -help)");
+  PetscCheck(o.checkpoint[0] || (!o.has_every && !o.has_seconds), comm, PETSC_ERR_ARG_WRONG, "-checkpoint_every and -checkpoint_seconds need -checkpoint FILE");
   PetscCheck(ckpt != o.output && (!o.has_hspy || ckpt != o.hspy), comm, PETSC_ERR_ARG_WRONG, "the checkpoint '%s' and an output have the same name: give two different names", ckpt.c_str());
-  PetscCheck(!o.has_restart || (strcmp(o.restart, o.output) && (!o.has_hspy || strcmp(o.restart, o.hspy))), comm, PETSC_ERR_ARG_WRONG, "-nmf_restart '%s' names an output of this run: give the checkpoint file", o.restart);
+  PetscCheck(!o.has_restart || (strcmp(o.restart, o.output) && (!o.has_hspy || strcmp(o.restart, o.hspy))), comm, PETSC_ERR_ARG_WRONG, "-restart '%s' names an output of this run: give the checkpoint file", o.restart);
   const bool        resuming_it = o.has_restart && ckpt == o.restart; /* continuing a checkpoint replaces it */
-  const std::string hint        = "it holds an earlier run's state: resume it with -nmf_restart " + ckpt + ", or give -o_overwrite to start afresh";
+  const std::string hint        = "it holds an earlier run's state: resume it with -restart " + ckpt + ", or give -o_overwrite to start afresh";
   PetscCall(CLICheckOutputPath(comm, "checkpoint", ckpt.c_str(), (PetscBool)(o.overwrite || resuming_it), hint.c_str()));
   PetscFunctionReturn(0);
 }
@@ -180,7 +185,7 @@ static PetscErrorCode ParseLayout(MPI_Comm comm, const char name[], NMFLayout *l
       *layout = (NMFLayout)i;
       PetscFunctionReturn(0);
     }
-  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-nmf_layout %s: expected pixels_first ((ny, nx, channels) or (pixels, channels)) or channels_first ((channels, pixels))", name);
+  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-layout %s: expected pixels_first ((ny, nx, channels) or (pixels, channels)) or channels_first ((channels, pixels))", name);
 }
 
 static void RemoveOutput(MPI_Comm comm, const char path[])
@@ -279,8 +284,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscCheck(!o.has_hspy || strcmp(o.hspy, o.output), comm, PETSC_ERR_ARG_WRONG, "-o and -o_hspy name the same file '%s': give two different names", o.output);
   NMFLayout layout;
   PetscCall(ParseLayout(comm, o.layout, &layout));
-  PetscCheck(!o.true_D[0] == !o.true_H[0], comm, PETSC_ERR_ARG_WRONG, "a ground truth needs both -nmf_true_D and -nmf_true_H");
-  PetscCheck(!o.transform[0] || (!o.init_W[0] && !o.fixed_W[0]), comm, PETSC_ERR_ARG_INCOMP, "-nmf_transform takes W from its result file: drop -nmf_init_W / -nmf_fixed_W");
+  PetscCheck(!o.true_D[0] == !o.true_H[0], comm, PETSC_ERR_ARG_WRONG, "a ground truth needs both -true_D and -true_H");
+  PetscCheck(!o.transform[0] || (!o.init_W[0] && !o.fixed_W[0]), comm, PETSC_ERR_ARG_INCOMP, "-transform takes W from its result file: drop -init_W / -fixed_W");
   PetscCall(CLICheckOutputPath(comm, "output", o.output, o.overwrite, "give -o_overwrite to replace it"));
   if (o.has_hspy) PetscCall(CLICheckOutputPath(comm, "output", o.hspy, o.overwrite, "give -o_overwrite to replace it"));
   const std::string ckpt = CheckpointPath(o);
@@ -329,11 +334,12 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
   if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, "the fixed_H mask", NMFSetFixedH));
   if (o.true_D[0]) PetscCall(LoadTruth(nmf, comm, o.true_D, o.true_H, n, k));
-  if (o.init_W[0] || o.init_H[0] || o.transform[0]) PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
+  if (o.init_W[0] || o.init_H[0] || o.transform[0])
+    PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
   else {
     NMFInitType init;
     PetscCall(PetscOptionsGetEnum(NULL, NULL, "-nmf_init", NMFInitTypes, (PetscEnum *)&init, &help));
-    PetscCheck(!help || init != NMF_INIT_CUSTOM, comm, PETSC_ERR_ARG_WRONG, "-nmf_init custom needs -nmf_init_W and/or -nmf_init_H");
+    PetscCheck(!help || init != NMF_INIT_CUSTOM, comm, PETSC_ERR_ARG_WRONG, "-nmf_init custom needs -init_W and/or -init_H");
   }
 
   PetscCall(NMFSolve(nmf));
@@ -347,7 +353,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
     PetscCallMPI(MPI_Comm_size(comm, &size));
     PetscCall(PetscFPrintf(comm, PETSC_STDERR, "smoothnmf: stopped by signal %d (%s) after iteration %" PetscInt_FMT "; checkpoint written to %s; resume with: %s\n", sig, CLISignalName(sig), it, ckpt.c_str(), CLIResumeCommand(saved_argc, saved_argv, size, ckpt).c_str()));
     *interrupted = PETSC_TRUE;
-  } else PetscCall(NMFIOWriteResultWithAxes(nmf, o.output, &info, read_seconds));
+  } else
+    PetscCall(NMFIOWriteResultWithAxes(nmf, o.output, &info, read_seconds));
   if (o.has_hspy && !*interrupted) {
     PetscErrorCode ierr = NMFIOWriteHspy(nmf, o.hspy, &info, read_seconds);
     if (ierr) RemoveOutput(comm, o.output); /* all outputs or none */
@@ -397,5 +404,6 @@ int main(int argc, char **argv)
   PetscPopErrorHandler();
   PetscOptionsSetValue(NULL, "-options_left", "0");
   SlepcFinalize();
-  return ierr ? 1 : interrupted ? EXIT_INTERRUPTED : 0;
+  return ierr ? 1 : interrupted ? EXIT_INTERRUPTED
+                                : 0;
 }

@@ -2,9 +2,12 @@
    wall-time limit) set a flag that the checkpoint monitor reads at the end of each iteration,
    where the ranks agree to write a checkpoint and stop; and the command that resumes the run. */
 #include "cli.h"
+#include <type_traits>
 #include <cstring>
 
 volatile sig_atomic_t CLIStopSignal = 0;
+/* NMFIOSetCheckpoint reads the flag as a volatile int (the public I/O header names no signal type) */
+static_assert(std::is_same<sig_atomic_t, int>::value, "sig_atomic_t is int on the platforms smoothnmf supports");
 
 static void OnStopSignal(int sig)
 {
@@ -30,7 +33,8 @@ void CLIIgnoreStopSignals(void)
 
 const char *CLISignalName(int sig)
 {
-  return sig == SIGTERM ? "SIGTERM" : sig == SIGUSR1 ? "SIGUSR1" : "signal";
+  return sig == SIGTERM ? "SIGTERM" : sig == SIGUSR1 ? "SIGUSR1"
+                                                     : "signal";
 }
 
 static std::string Quote(const std::string &a)
@@ -45,11 +49,11 @@ std::string CLIResumeCommand(int argc, char **argv, int size, const std::string 
 {
   std::string cmd = "mpiexec -n " + std::to_string(size);
   for (int i = 0; i < argc; i++) {
-    if (i > 0 && !strcmp(argv[i], "-nmf_restart")) {
+    if (i > 0 && !strcmp(argv[i], "-restart")) {
       i++; /* and its value */
       continue;
     }
     cmd += " " + Quote(argv[i]);
   }
-  return cmd + " -nmf_restart " + Quote(checkpoint);
+  return cmd + " -restart " + Quote(checkpoint);
 }

@@ -37,6 +37,16 @@ static PetscErrorCode CheckFormat(MPI_Comm comm, const char path[], hid_t file)
   PetscFunctionReturn(0);
 }
 
+/*@ NMFIOSetRestart - resume from a checkpoint: NMFSetUp prepares X, then reads W, H and the
+    iteration state from path instead of initializing, and NMFSolve continues with the next
+    iteration.  At the rank count of the checkpoint the finished run is bit for bit the
+    uninterrupted one; at another, equal up to rounding.  Refused with one line: no such file, a
+    directory, not HDF5, truncated or damaged (the state's hash is checked), not a checkpoint,
+    another format version (here: now; the rest in NMFSetUp), another input (shape, stored type
+    or values), other parameters (all must agree but max_iter, which may grow beyond the
+    checkpoint's iteration, and the printing options), another random_state or init when given.
+    Collective.
+  Input: path - the checkpoint;  map - the input (its stored type is compared), or NULL @*/
 PetscErrorCode NMFIOSetRestart(NMF nmf, const char path[], const NMFMapInfo *map)
 {
   hid_t file;
@@ -62,7 +72,7 @@ static bool ReadSmall(hid_t loc, const char *name, std::vector<double> &v, std::
   hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
   if (d < 0) return false;
   hsize_t dd[8];
-  int     nd = NMFIOGetDims_Private(d, dd);
+  int     nd  = NMFIOGetDims_Private(d, dd);
   size_t  len = 1;
   for (int i = 0; i < nd; i++) len *= dd[i];
   if (dims) dims->assign(dd, dd + PetscMax(nd, 0));
@@ -88,8 +98,10 @@ static bool ReadAttrDoubles(hid_t obj, const char *name, std::vector<double> &v)
 static std::string Shape(PetscInt ny, PetscInt nx, PetscInt p, PetscInt n)
 {
   char buf[128];
-  if (ny > 0) snprintf(buf, sizeof buf, "(%lld, %lld, %lld)", (long long)ny, (long long)nx, (long long)n);
-  else snprintf(buf, sizeof buf, "(%lld, %lld)", (long long)p, (long long)n);
+  if (ny > 0)
+    snprintf(buf, sizeof buf, "(%lld, %lld, %lld)", (long long)ny, (long long)nx, (long long)n);
+  else
+    snprintf(buf, sizeof buf, "(%lld, %lld)", (long long)p, (long long)n);
   return buf;
 }
 

@@ -12,23 +12,23 @@
 #include <cstdio>
 
 struct CheckpointCtx {
-  std::string                  path;
-  PetscInt                     every   = 0;
-  double                       seconds = 0;
-  const volatile sig_atomic_t *stop    = nullptr;
-  double                       t_last  = 0; /* rank 0: when the last checkpoint was written (or the first monitor call) */
-  int                          signal  = 0; /* the signal that interrupted the solve */
-  PetscInt                     last    = 0; /* the iteration of the last checkpoint written */
+  std::string         path;
+  PetscInt            every   = 0;
+  double              seconds = 0;
+  const volatile int *stop    = nullptr;
+  double              t_last  = 0; /* rank 0: when the last checkpoint was written (or the first monitor call) */
+  int                 signal  = 0; /* the signal that interrupted the solve */
+  PetscInt            last    = 0; /* the iteration of the last checkpoint written */
 };
 
 static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
 {
-  NMF            nmf = (NMF)ctx_;
-  PetscMPIInt    rank, size;
-  const PetscInt k = nmf->k, m = nmf->G.empty() ? nmf->n : nmf->m;
-  herr_t         st = 0, sh;
-  bool           ok;
-  uint64_t       state_hash;
+  NMF                             nmf = (NMF)ctx_;
+  PetscMPIInt                     rank, size;
+  const PetscInt                  k = nmf->k, m = nmf->G.empty() ? nmf->n : nmf->m;
+  herr_t                          st = 0, sh;
+  bool                            ok;
+  uint64_t                        state_hash;
   std::vector<NMFCheckpointParam> params;
 
   PetscFunctionBegin;
@@ -64,7 +64,8 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
     if (d >= 0) {
       NMFIOAttrString_Private(d, "text", p.text);
       H5Dclose(d);
-    } else st = -1;
+    } else
+      st = -1;
   }
   H5Gclose(pg);
 
@@ -106,6 +107,9 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
   PetscFunctionReturn(0);
 }
 
+/*@ NMFIOWriteCheckpoint - writes a checkpoint of the state at the end of the current iteration;
+    call it from a monitor on every rank (NMFIOSetCheckpoint or NMFIOSetRestart must have come
+    before NMFSetUp, for the fingerprint).  Collective. @*/
 PetscErrorCode NMFIOWriteCheckpoint(NMF nmf, const char path[])
 {
   PetscFunctionBegin;
@@ -151,7 +155,22 @@ static PetscErrorCode CheckpointCtxDestroy(void **ctx)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFIOSetCheckpoint(NMF nmf, const char path[], PetscInt every, PetscReal seconds, const volatile sig_atomic_t *stop, const NMFMapInfo *map)
+/*@ NMFIOSetCheckpoint - checkpoints of NMFSolve: at the end of an iteration, the state the next
+    iteration needs (W, H, the iteration count, the losses, the step parameters gamma, the losses
+    the stopping rules compare), the parameters and the input's fingerprint (shape, stored type,
+    sum, sum of squares and an order-independent hash of its values) go to path, each rank writing
+    its own block of H, under a temporary name renamed when complete: a crash while writing leaves
+    the previous checkpoint whole.  Installs a monitor (NMFMonitorSet).  Collective.
+  Input: path    - the checkpoint file
+         every   - write one every `every` iterations (0: not by count)
+         seconds - write one when `seconds` seconds passed since the last (0: not by time)
+         stop    - a flag (a volatile sig_atomic_t, an int) a signal handler sets to the signal's number, or NULL: at the end of the
+                   iteration in which any rank saw it set, every rank writes a checkpoint and
+                   NMFSolve stops with the reason NMF_INTERRUPTED (see NMFIOGetCheckpointStatus)
+         map     - the input (its stored type joins the fingerprint), or NULL
+  Call before NMFSetUp: the fingerprint is taken before the data is prepared.  No checkpoint is
+  written at the iteration that a stopping rule ends (the result follows). @*/
+PetscErrorCode NMFIOSetCheckpoint(NMF nmf, const char path[], PetscInt every, PetscReal seconds, const volatile int *stop, const NMFMapInfo *map)
 {
   PetscFunctionBegin;
   PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFIOSetCheckpoint must come before NMFSetUp/NMFSolve (the input's fingerprint is taken before the data is prepared)");
@@ -169,6 +188,8 @@ PetscErrorCode NMFIOSetCheckpoint(NMF nmf, const char path[], PetscInt every, Pe
   PetscFunctionReturn(0);
 }
 
+/*@ NMFIOGetCheckpointStatus - after NMFSolve: the signal number (the value of *stop) that
+    interrupted it (0: none), and the iteration of the last checkpoint written (0: none).  Not collective. @*/
 PetscErrorCode NMFIOGetCheckpointStatus(NMF nmf, int *signal, PetscInt *last)
 {
   PetscFunctionBegin;

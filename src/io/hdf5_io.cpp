@@ -11,6 +11,22 @@ const char *const NMFLayouts[] = {"pixels_first", "channels_first", "NMFLayout",
 
 /* ------------------------------------------------------------------ maps */
 
+/*@
+   NMFIOGetMapShape - Gets the shape of a pixel-major input map.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator
+-  spec - "FILE[:DATASET]"
+
+   Output Parameters:
++  ndims   - 3 for (ny, nx, n), 2 for (p, n)
+.  dims    - the dataset's dimensions (ndims of them)
+-  dataset - the resolved dataset path (room for at least 256 characters), or NULL
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOGetMapShape(MPI_Comm comm, const char spec[], PetscInt *ndims, PetscInt dims[3], char dataset[])
 try {
   NMFMapInfo info;
@@ -24,6 +40,23 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOReadMap - Reads the rank's own pixels of a pixel-major map: NMFIOReadMapLayout() with
+   NMF_LAYOUT_PIXELS_FIRST.  A 3-D (ny, nx, n) or 2-D (p, n) dataset is read with the pixel order
+   i nx + j.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator of da
+.  spec - "FILE[:DATASET]"
+-  da   - a DMDA from NMFCreateDataDM()
+
+   Output Parameter:
+.  X - a global vector of da, filled
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMap(MPI_Comm comm, const char spec[], DM da, Vec X)
 {
   PetscFunctionBegin;
@@ -75,13 +108,17 @@ static PetscErrorCode SelectRankPixels(MPI_Comm comm, const char spec[], NMFLayo
   const int  nd = NMFIOGetDims_Private(dset, d);
   const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
   bool       fits;
-  if (cf) fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
-  else fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
+  if (cf)
+    fits = nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M * b.N;
+  else
+    fits = (nd == 3 && (PetscInt)d[2] == b.dof && (PetscInt)(d[0] * d[1]) == b.M * b.N && (b.dim == 1 || ((PetscInt)d[0] == b.N && (PetscInt)d[1] == b.M))) || (nd == 2 && (PetscInt)d[1] == b.dof && (PetscInt)d[0] == b.M * b.N);
   if (!fits) NMFIOCloseAll_Private(dset, file);
   PetscCheck(fits, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s, %s) does not match the layout it was distributed for (%" PetscInt_FMT " pixels x %" PetscInt_FMT " channels)", spec, dpath.c_str(), NMFLayouts[layout], b.M * b.N, b.dof);
   *fspace = H5Dget_space(dset);
-  if (cf) SelectPixelsChannelsFirst(*fspace, d, b);
-  else NMFIOSelectPixels_Private(*fspace, nd, d, b);
+  if (cf)
+    SelectPixelsChannelsFirst(*fspace, d, b);
+  else
+    NMFIOSelectPixels_Private(*fspace, nd, d, b);
   PetscFunctionReturn(0);
 }
 
@@ -108,7 +145,8 @@ struct PixelRun {
 static std::vector<PixelRun> RankRuns(const NMFIOBlock &b, hsize_t width)
 {
   std::vector<PixelRun> runs;
-  if (b.dim == 1 || (hsize_t)b.xm == width) runs.push_back({(hsize_t)b.ys * width + (hsize_t)b.xs, (hsize_t)b.xm * (hsize_t)b.ym, 0});
+  if (b.dim == 1 || (hsize_t)b.xm == width)
+    runs.push_back({(hsize_t)b.ys * width + (hsize_t)b.xs, (hsize_t)b.xm * (hsize_t)b.ym, 0});
   else
     for (hsize_t r = 0; r < (hsize_t)b.ym; r++) runs.push_back({((hsize_t)b.ys + r) * width + (hsize_t)b.xs, (hsize_t)b.xm, r * (hsize_t)b.xm});
   return runs;
@@ -127,7 +165,7 @@ static std::vector<ReadPiece> RankPieces(NMFLayout layout, int nd, const hsize_t
     pieces.push_back({{(hsize_t)b.ys, (hsize_t)b.xs, 0}, {(hsize_t)b.ym, (hsize_t)b.xm, n}, {(hsize_t)b.ym, (hsize_t)b.xm, n}, {0, 0, 0}, dst});
   } else if (nd == 3) { /* (ny, nx, n) read as a pixel list: the range cut at image rows, whole rows together */
     const hsize_t nx = d[1], end = (hsize_t)(b.xs + b.xm);
-    hsize_t       g  = (hsize_t)b.xs;
+    hsize_t       g = (hsize_t)b.xs;
     while (g < end) {
       const hsize_t i = g / nx, j = g % nx;
       hsize_t       rows = 1, len = std::min(nx - j, end - g);
@@ -176,7 +214,7 @@ static herr_t ReadPiecesByTile(hid_t dset, hid_t rtype, int nd, const hsize_t ti
       hi[k] = std::max(hi[k], p.fstart[k] + p.count[k]);
     }
     first[k] = t[k] = lo[k] / tile[k];
-    last[k]  = (hi[k] - 1) / tile[k];
+    last[k]         = (hi[k] - 1) / tile[k];
   }
   hid_t              fspace = H5Dget_space(dset);
   std::vector<hid_t> mspaces;
@@ -188,10 +226,10 @@ static herr_t ReadPiecesByTile(hid_t dset, hid_t rtype, int nd, const hsize_t ti
       bool             empty = false;
       for (int k = 0; k < nd; k++) {
         const hsize_t a = std::max(p.fstart[k], t[k] * tile[k]), e = std::min(p.fstart[k] + p.count[k], (t[k] + 1) * tile[k]);
-        empty           = empty || a >= e;
-        fstart[k]       = a;
-        count[k]        = a < e ? e - a : 0;
-        mstart[k]       = p.mstart[k] + (a - p.fstart[k]);
+        empty     = empty || a >= e;
+        fstart[k] = a;
+        count[k]  = a < e ? e - a : 0;
+        mstart[k] = p.mstart[k] + (a - p.fstart[k]);
       }
       if (empty) continue;
       st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, fstart, NULL, count, NULL);
@@ -200,8 +238,10 @@ static herr_t ReadPiecesByTile(hid_t dset, hid_t rtype, int nd, const hsize_t ti
     }
     int k = nd - 1; /* the next tile, the last dimension fastest */
     while (k >= 0 && t[k] == last[k]) t[k] = first[k], k--;
-    if (k < 0) more = false;
-    else t[k]++;
+    if (k < 0)
+      more = false;
+    else
+      t[k]++;
   }
   for (hid_t m : mspaces) H5Sclose(m);
   H5Sclose(fspace);
@@ -251,15 +291,15 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
   const bool cf     = layout == NMF_LAYOUT_CHANNELS_FIRST;
   hid_t      fspace = -1;
   PetscCall(SelectRankPixels(comm, spec, layout, b, file, dset, dpath, d, &fspace));
-  const int    nd   = H5Sget_simple_extent_ndims(fspace);
-  const size_t pl   = (size_t)b.xm * (size_t)b.ym, nloc = pl * (size_t)b.dof, sz = H5Tget_size(mtype);
-  hid_t        ftype = H5Dget_type(dset), ntype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
-  const bool   convert_after = ntype >= 0 && H5Tequal(ntype, mtype) <= 0 && H5Tget_size(ntype) <= sz;
-  const hid_t  rtype         = convert_after ? ntype : mtype; /* the type HDF5 reads into */
-  const size_t rsz           = H5Tget_size(rtype);
-  hid_t        dcpl          = H5Dget_create_plist(dset);
-  const bool   chunked       = H5Pget_layout(dcpl) == H5D_CHUNKED;
-  char        *buf           = dst;
+  const int         nd = H5Sget_simple_extent_ndims(fspace);
+  const size_t      pl = (size_t)b.xm * (size_t)b.ym, nloc = pl * (size_t)b.dof, sz = H5Tget_size(mtype);
+  hid_t             ftype = H5Dget_type(dset), ntype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+  const bool        convert_after = ntype >= 0 && H5Tequal(ntype, mtype) <= 0 && H5Tget_size(ntype) <= sz;
+  const hid_t       rtype         = convert_after ? ntype : mtype; /* the type HDF5 reads into */
+  const size_t      rsz           = H5Tget_size(rtype);
+  hid_t             dcpl          = H5Dget_create_plist(dset);
+  const bool        chunked       = H5Pget_layout(dcpl) == H5D_CHUNKED;
+  char             *buf           = dst;
   std::vector<char> cfbuf; /* channels_first: channel-major, value i of pixel q at i pl + q */
   if (cf) {
     cfbuf.resize(nloc * sz);
@@ -293,6 +333,29 @@ static PetscErrorCode ReadRankBlock(MPI_Comm comm, const char spec[], NMFLayout 
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFIOReadMapLayout - Reads the rank's own pixels of a map, in either layout, into a vector of
+   the solver's distribution.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator of da
+.  spec   - "FILE[:DATASET]"
+.  layout - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+-  da     - a DMDA from NMFCreateDataDM() whose sizes fit the dataset
+
+   Output Parameter:
+.  X - a vector from NMFCreateDataVec(da), filled (any integer or floating type converted to
+       double); a map of n p >= 2^31 values needs NMFIOReadMapCompact() instead
+
+   Notes:
+   Each rank reads a hyperslab of the dataset: collectively where parallel HDF5 allows it (the
+   values in their stored type, converted afterwards), else independently.  A channels_first
+   dataset is transposed in memory, one rank block at a time.  Logged as the event NMFIORead.
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMapLayout(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, Vec X)
 try {
   PetscScalar *x;
@@ -314,22 +377,43 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOChooseDataType - Chooses the in-memory type of a map for -data_type.
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator
+.  spec    - "FILE[:DATASET]"
+-  request - "float64", "float32", or "native" (the dataset's own type when it is uint8, uint16
+             or float32, else float64)
+
+   Output Parameter:
+.  type - the NMFDataType to read the map into
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char request[], NMFDataType *type)
 {
   hid_t       file, dset;
   std::string dpath;
 
   PetscFunctionBegin;
-  PetscCheck(!strcmp(request, "native") || !strcmp(request, "float32") || !strcmp(request, "float64"), comm, PETSC_ERR_ARG_WRONG, "-nmf_data_type %s: expected native, float32 or float64", request);
-  if (!strcmp(request, "float64")) *type = NMF_DATA_FLOAT64;
-  else if (!strcmp(request, "float32")) *type = NMF_DATA_FLOAT32;
+  PetscCheck(!strcmp(request, "native") || !strcmp(request, "float32") || !strcmp(request, "float64"), comm, PETSC_ERR_ARG_WRONG, "-data_type %s: expected native, float32 or float64", request);
+  if (!strcmp(request, "float64"))
+    *type = NMF_DATA_FLOAT64;
+  else if (!strcmp(request, "float32"))
+    *type = NMF_DATA_FLOAT32;
   else {
     PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
     hid_t ftype = H5Dget_type(dset), ntype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
-    *type       = NMF_DATA_FLOAT64;
-    if (H5Tequal(ntype, H5T_NATIVE_UINT8) > 0) *type = NMF_DATA_UINT8;
-    else if (H5Tequal(ntype, H5T_NATIVE_UINT16) > 0) *type = NMF_DATA_UINT16;
-    else if (H5Tequal(ntype, H5T_NATIVE_FLOAT) > 0) *type = NMF_DATA_FLOAT32;
+    *type = NMF_DATA_FLOAT64;
+    if (H5Tequal(ntype, H5T_NATIVE_UINT8) > 0)
+      *type = NMF_DATA_UINT8;
+    else if (H5Tequal(ntype, H5T_NATIVE_UINT16) > 0)
+      *type = NMF_DATA_UINT16;
+    else if (H5Tequal(ntype, H5T_NATIVE_FLOAT) > 0)
+      *type = NMF_DATA_FLOAT32;
     H5Tclose(ntype);
     H5Tclose(ftype);
     NMFIOCloseAll_Private(dset, file);
@@ -337,6 +421,24 @@ PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char 
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFIOReadMapCompact - Reads the rank's own pixels of a map (as NMFIOReadMapLayout) into an
+   array of the given type, HDF5 converting the stored type, for NMFSetDataCompact.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator
+.  spec   - "FILE[:DATASET]"
+.  layout - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+.  da     - the data DMDA (from NMFCreateDataDM)
+-  type   - the in-memory type
+
+   Output Parameter:
+.  array - the rank's pixels, pixel-major, allocated with PetscMalloc (NMFSetDataCompact takes it)
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMapCompact(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, NMFDataType type, void **array)
 try {
   NMFIOBlock   b;
@@ -358,6 +460,26 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOReadMapAs - Reads the rank's own pixels of a map in the in-memory type that -data_type
+   asks for (NMFIOChooseDataType(), NMFIOReadMapCompact()), for NMFSetDataCompact().
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator of da
+.  spec    - "FILE[:DATASET]"
+.  layout  - NMF_LAYOUT_PIXELS_FIRST or NMF_LAYOUT_CHANNELS_FIRST
+.  da      - the data DMDA (from NMFCreateDataDM)
+-  request - "native", "float32" or "float64"
+
+   Output Parameters:
++  type  - the type the map was read into
+-  array - the rank's pixels, pixel-major, n p_local values (a 64-bit size: any size of map);
+           NULL on failure
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout, DM da, const char request[], NMFDataType *type, void **array)
 {
   PetscFunctionBegin;
@@ -367,20 +489,39 @@ PetscErrorCode NMFIOReadMapAs(MPI_Comm comm, const char spec[], NMFLayout layout
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFIOWriteMap - Writes a map as a pixel-major dataset, (ny, nx, n), or (p, n) for a 1-D da;
+   each rank writes its own block.
+
+   Collective
+
+   Input Parameters:
++  comm        - the communicator of da
+.  path        - the file
+.  dataset     - the new dataset's name
+.  da          - the DMDA (NMFCreateDataDM())
+.  x           - the rank's pixels, n values each (n p_local, pixel-major: the array of a
+                 NMFCreateDataVec() vector, or any array of that 64-bit size)
+-  create_file - PETSC_TRUE to create (truncate) the file, PETSC_FALSE to add to an existing one
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteMap(MPI_Comm comm, const char path[], const char dataset[], DM da, const PetscReal x[], PetscBool create_file)
 try {
-  hid_t              file;
-  NMFIOBlock         b;
-  bool               ok;
+  hid_t      file;
+  NMFIOBlock b;
+  bool       ok;
 
   PetscFunctionBegin;
   PetscCall(NMFIOGetBlock_Private(da, &b));
-  if (create_file) PetscCall(NMFIOCreateFile_Private(comm, path, &file));
-  else PetscCall(NMFIOOpenFile_Private(comm, path, H5F_ACC_RDWR, &file));
+  if (create_file)
+    PetscCall(NMFIOCreateFile_Private(comm, path, &file));
+  else
+    PetscCall(NMFIOOpenFile_Private(comm, path, H5F_ACC_RDWR, &file));
   hsize_t   d[3];
-  const int nd = NMFIOMapShape_Private(b, d);
-  hid_t fspace = H5Screate_simple(nd, d, NULL);
-  hid_t lcpl   = H5Pcreate(H5P_LINK_CREATE);
+  const int nd     = NMFIOMapShape_Private(b, d);
+  hid_t     fspace = H5Screate_simple(nd, d, NULL);
+  hid_t     lcpl   = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);
   hid_t dset = H5Dcreate2(file, dataset, H5T_IEEE_F64LE, fspace, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   H5Pclose(lcpl);
@@ -407,6 +548,21 @@ NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ small matrices, abundances */
 
+/*@
+   NMFIOReadMatrix - Reads a small 2-D dataset (W, G, a mask) whole on every rank.
+
+   Collective
+
+   Input Parameters:
++  comm - the communicator
+-  spec - "FILE:DATASET"
+
+   Output Parameters:
++  rows, cols - its shape
+-  values     - row-major values, allocated with PetscMalloc1() (free them with PetscFree())
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows, PetscInt *cols, PetscReal **values)
 try {
   hid_t       file, dset;
@@ -430,13 +586,29 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOReadAbundance - Reads an H-shaped dataset, (k, ny, nx) or (k, p), into a vector of the
+   abundance DM; each rank reads its own block.
+
+   Collective
+
+   Input Parameters:
++  nmf  - the object (its data and n_components set)
+-  spec - "FILE:DATASET"
+
+   Output Parameter:
+.  H - a global vector of the abundance DM (NMFGetAbundanceDM()), filled; its object name (e.g.
+       "the initial H") names it in error messages
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOReadAbundance(NMF nmf, const char spec[], Vec H)
 try {
-  hid_t       file, dset;
-  std::string dpath;
-  hsize_t     d[8];
+  hid_t          file, dset;
+  std::string    dpath;
+  hsize_t        d[8];
   const PetscInt k = nmf->k, pl = nmf->p_local;
-  bool        ok;
+  bool           ok;
 
   PetscFunctionBegin;
   PetscCall(NMFIOOpenDataset_Private(nmf->comm, spec, &file, &dset, &dpath));
@@ -447,15 +619,17 @@ try {
   for (int i = 0; i < nd; i++) got += std::to_string((long long)d[i]) + (i + 1 < nd ? ", " : ")");
   const char *what = NULL;
   PetscCall(PetscObjectGetName((PetscObject)H, &what));
-  if (nmf->has_shape) PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->ny, nmf->nx, k, nmf->p);
-  else PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->p);
+  if (nmf->has_shape)
+    PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->ny, nmf->nx, k, nmf->p);
+  else
+    PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->p);
   hid_t fspace = H5Dget_space(dset);
   if (nd == 3) {
     hsize_t start[3] = {0, (hsize_t)nmf->ys, (hsize_t)nmf->xs}, count[3] = {(hsize_t)k, (hsize_t)nmf->ym, (hsize_t)nmf->xm};
     H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
   } else {
-    const PetscInt nxr = nmf->has_shape ? nmf->nx : nmf->p;
-    hsize_t start[2] = {0, (hsize_t)(nmf->ys * nxr + nmf->xs)}, stride[2] = {1, (hsize_t)nxr}, count[2] = {(hsize_t)k, (hsize_t)nmf->ym}, block[2] = {1, (hsize_t)nmf->xm};
+    const PetscInt nxr      = nmf->has_shape ? nmf->nx : nmf->p;
+    hsize_t        start[2] = {0, (hsize_t)(nmf->ys * nxr + nmf->xs)}, stride[2] = {1, (hsize_t)nxr}, count[2] = {(hsize_t)k, (hsize_t)nmf->ym}, block[2] = {1, (hsize_t)nmf->xm};
     H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, stride, count, block);
   }
   std::vector<double> buf(k * pl); /* component-major, as in the file */
@@ -481,6 +655,21 @@ NMF_CATCH_EXCEPTIONS
 
 /* ------------------------------------------------------------------ small writers */
 
+/*@
+   NMFIOWriteAbundance - Writes an H-shaped vector (daH has k dof per pixel, like the abundance
+   DM) as (k, ny, nx), or (k, p) for a 1-D daH, into a new dataset of an existing file (parent
+   groups are created); each rank writes its own block.
+
+   Collective
+
+   Input Parameters:
++  comm    - the communicator of daH
+.  path    - an existing file
+.  dataset - the new dataset's name
+-  daH, H  - the DMDA and a global vector of it
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char dataset[], DM daH, Vec H)
 try {
   hid_t  file;
@@ -498,6 +687,21 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOWriteMatrix - Writes a small replicated matrix into a new dataset of an existing file
+   (parent groups are created); rank 0 writes.
+
+   Collective
+
+   Input Parameters:
++  comm       - the communicator
+.  path       - an existing file
+.  dataset    - the new dataset's name
+.  rows, cols - the shape
+-  values     - row-major values, the same on every rank
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[])
 try {
   hid_t       file;
@@ -583,13 +787,33 @@ static PetscErrorCode WriteResultBody(hid_t file, void *ctx_)
   PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the result datasets failed (disk full?)");
 
   /* attributes of /: the run and every parameter under espm's name */
-  hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+  hid_t          root = H5Gopen2(file, "/", H5P_DEFAULT);
   PetscErrorCode ierr = NMFIOWriteRunAttributes_Private(nmf, root, ctx->input, ctx->read_seconds, MPI_Wtime() - t0);
   H5Gclose(root);
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFIOWriteResult - Writes the result file of a solved object: /W, /H, /GW, /losses/NAME and
+   the attributes (n_iter, stop_reason, const_KL, reconstruction_err, n_ranks, the timings and
+   every parameter under espm's name); with NMFSetScree() also /scree, the leading singular
+   values of X, with the attribute sum_of_squares (||X||_F^2).
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the file to write
+.  input_spec   - a description of the input, recorded as the attribute input
+-  read_seconds - the time spent reading the input, recorded
+
+   Notes:
+   The file is written under a temporary name and renamed when complete; on error nothing is
+   left at path.  Logged as the event NMFIOWrite.
+
+   Level: beginner
+@*/
 PetscErrorCode NMFIOWriteResult(NMF nmf, const char path[], const char input_spec[], PetscReal read_seconds)
 try {
   ResultCtx ctx = {nmf, input_spec, NULL, read_seconds};
@@ -601,6 +825,22 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFIOWriteResultWithAxes - NMFIOWriteResult() plus the input's axes: the group /axes holds one
+   group per axis of the input map in pixel-major order (axis-0, axis-1[, axis-2]; the last is the
+   channel axis of /GW, the others the image or pixel axes of /H) with the attributes name,
+   units, scale, offset, size and navigate, as in a .hspy file.
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the file to write
+.  map          - the input's NMFIOGetMapInfo() (its spec is recorded as the attribute input)
+-  read_seconds - the time spent reading the input
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteResultWithAxes(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds)
 try {
   ResultCtx ctx = {nmf, map->spec, map, read_seconds};

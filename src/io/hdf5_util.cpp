@@ -58,10 +58,14 @@ PetscErrorCode NMFIOOpenFileChecked_Private(MPI_Comm comm, const char path[], un
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     struct stat st;
-    if (stat(path, &st) != 0) state = 1;
-    else if (S_ISDIR(st.st_mode)) state = 2;
-    else if (access(path, R_OK) != 0) state = 3;
-    else if (H5Fis_hdf5(path) <= 0) state = 4;
+    if (stat(path, &st) != 0)
+      state = 1;
+    else if (S_ISDIR(st.st_mode))
+      state = 2;
+    else if (access(path, R_OK) != 0)
+      state = 3;
+    else if (H5Fis_hdf5(path) <= 0)
+      state = 4;
   }
   PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
   PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "%s '%s': %s", e.prefix, path, e.missing);
@@ -154,8 +158,10 @@ int NMFIOGetDims_Private(hid_t dset, hsize_t dims[8])
 {
   hid_t space = H5Dget_space(dset);
   int   nd    = H5Sget_simple_extent_ndims(space);
-  if (nd > 8 || nd < 0) nd = -1;
-  else H5Sget_simple_extent_dims(space, dims, NULL);
+  if (nd > 8 || nd < 0)
+    nd = -1;
+  else
+    H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
   return nd;
 }
@@ -166,8 +172,10 @@ void NMFIOTypeName_Private(hid_t dset, char name[], size_t len)
   H5T_class_t cls  = H5Tget_class(t);
   size_t      size = H5Tget_size(t);
   std::string s    = "other";
-  if (cls == H5T_FLOAT) s = "float" + std::to_string(8 * size);
-  else if (cls == H5T_INTEGER) s = std::string(H5Tget_sign(t) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * size);
+  if (cls == H5T_FLOAT)
+    s = "float" + std::to_string(8 * size);
+  else if (cls == H5T_INTEGER)
+    s = std::string(H5Tget_sign(t) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * size);
   H5Tclose(t);
   snprintf(name, len, "%s", s.c_str());
 }
@@ -426,8 +434,8 @@ bool NMFIOReadAttrBool_Private(hid_t obj, const char *name, bool *v)
 
 herr_t NMFIOWriteSmall_Private(hid_t loc, const char *name, int nd, const hsize_t *dims, const double *v, PetscMPIInt rank)
 {
-  hid_t  space = H5Screate_simple(nd, dims, NULL);
-  hid_t  lcpl  = H5Pcreate(H5P_LINK_CREATE);
+  hid_t space = H5Screate_simple(nd, dims, NULL);
+  hid_t lcpl  = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);
   hid_t  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   herr_t st   = dset < 0 ? -1 : 0;
@@ -497,11 +505,11 @@ PetscErrorCode NMFIOReadComponentMajor_Private(hid_t loc, const char *name, DM d
 
   PetscFunctionBegin;
   PetscCall(NMFIOGetBlock_Private(da, &b));
-  *st        = -1;
-  hid_t dset = H5Lexists(loc, name, H5P_DEFAULT) > 0 ? H5Dopen2(loc, name, H5P_DEFAULT) : -1;
-  int   nd   = dset >= 0 ? NMFIOGetDims_Private(dset, d) : -1;
-  bool  fits = b.dim == 2 ? (nd == 3 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.N && (PetscInt)d[2] == b.M) : (nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M);
-  const PetscInt      pl = b.xm * b.ym;
+  *st                      = -1;
+  hid_t               dset = H5Lexists(loc, name, H5P_DEFAULT) > 0 ? H5Dopen2(loc, name, H5P_DEFAULT) : -1;
+  int                 nd   = dset >= 0 ? NMFIOGetDims_Private(dset, d) : -1;
+  bool                fits = b.dim == 2 ? (nd == 3 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.N && (PetscInt)d[2] == b.M) : (nd == 2 && (PetscInt)d[0] == b.dof && (PetscInt)d[1] == b.M);
+  const PetscInt      pl   = b.xm * b.ym;
   std::vector<double> buf(b.dof * pl); /* component-major, as in the file */
   hid_t               fspace = -1, mspace = -1, dxpl = -1;
   if (fits) {
@@ -610,8 +618,8 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   } catch (...) { /* the temporary file is removed below all the same */
     ierr = NMFExceptionError_Private(PETSC_FUNCTION_NAME, __FILE__, __LINE__);
   }
-  herr_t         cl   = H5Fclose(file);
-  bool           ok   = false;
+  herr_t cl = H5Fclose(file);
+  bool   ok = false;
   if (!ierr) PetscCall(NMFIOAllOK_Private(comm, cl >= 0, &ok));
   if (!ierr && rank == 0 && ok) ok = SyncFile(tmp.c_str()); /* on disk before it takes the name */
   if (!ierr && rank == 0) renamed = (ok && rename(tmp.c_str(), path) == 0) ? 1 : 0;

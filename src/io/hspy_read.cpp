@@ -69,6 +69,32 @@ static std::string AxisLabel(const NMFAxis &a)
   return a.name[0] ? std::string(" '") + a.name + "'" : std::string();
 }
 
+/*@
+   NMFIOGetMapInfo - Gets the shape, axes and title of an input map.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator that will read the map
+.  spec   - "FILE[:DATASET]"; without DATASET the data of the single signal under /Experiments
+            (a HyperSpy file), else /X
+-  layout - NMF_LAYOUT_PIXELS_FIRST ((ny, nx, n) or (p, n)) or NMF_LAYOUT_CHANNELS_FIRST (a 2-D
+            (n, p) dataset)
+
+   Output Parameter:
+.  info - dims and axes in pixel-major order, the resolved dataset, the title
+
+   Notes:
+   Errors (one message naming the file and dataset): no such file, not HDF5, truncated; several
+   signals under /Experiments and no DATASET; not numbers; not 2-D or 3-D; a channel axis of
+   length 1; axis-i groups that contradict the data (sizes, or navigation axes that are not the
+   leading ones, e.g. an image stack).
+
+   Options Database Key (program):
+.  -layout <pixels_first,channels_first>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOGetMapInfo(MPI_Comm comm, const char spec[], NMFLayout layout, NMFMapInfo *info)
 try {
   hid_t       file, dset;
@@ -86,10 +112,10 @@ try {
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   CopyString(info->dataset, sizeof(info->dataset), dpath);
   NMFIOTypeName_Private(dset, info->dtype, sizeof(info->dtype));
-  const int nd = NMFIOGetDims_Private(dset, d);
+  const int  nd = NMFIOGetDims_Private(dset, d);
   const bool cf = layout == NMF_LAYOUT_CHANNELS_FIRST;
   if (cf ? nd != 2 : (nd != 2 && nd != 3)) NMFIOCloseAll_Private(dset, file);
-  PetscCheck(!cf || nd == 2, comm, PETSC_ERR_FILE_UNEXPECTED, "-nmf_layout channels_first reads a 2-D (channels, pixels) dataset, but '%s' (dataset %s) has %d dimensions", fname.c_str(), dpath.c_str(), nd);
+  PetscCheck(!cf || nd == 2, comm, PETSC_ERR_FILE_UNEXPECTED, "-layout channels_first reads a 2-D (channels, pixels) dataset, but '%s' (dataset %s) has %d dimensions", fname.c_str(), dpath.c_str(), nd);
   PetscCheck(cf || nd == 2 || nd == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s) has %d dimensions: expected 3 (ny, nx, channels) or 2 (pixels, channels)", fname.c_str(), dpath.c_str(), nd);
   bool empty = false;
   for (int i = 0; i < nd; i++) empty = empty || d[i] == 0;
@@ -104,8 +130,8 @@ try {
   /* a HyperSpy signal: the dataset "data" of a group with axis-0, axis-1, ... */
   const size_t      slash  = dpath.rfind('/');
   const std::string parent = slash == 0 ? "/" : dpath.substr(0, slash), base = dpath.substr(slash + 1);
-  hid_t             sig    = H5Gopen2(file, parent.c_str(), H5P_DEFAULT);
-  bool              hspy   = base == "data" && sig >= 0;
+  hid_t             sig  = H5Gopen2(file, parent.c_str(), H5P_DEFAULT);
+  bool              hspy = base == "data" && sig >= 0;
   for (int i = 0; hspy && i < nd; i++) hspy = H5Lexists(sig, ("axis-" + std::to_string(i)).c_str(), H5P_DEFAULT) > 0;
   NMFAxis     fax[3];
   std::string why;
@@ -123,8 +149,10 @@ try {
 
   info->has_axes = hspy ? PETSC_TRUE : PETSC_FALSE;
   for (int i = 0; i < nd; i++) {
-    if (hspy) info->axes[i] = fax[perm[i]];
-    else DefaultAxis(&info->axes[i], info->dims[i], PETSC_TRUE);
+    if (hspy)
+      info->axes[i] = fax[perm[i]];
+    else
+      DefaultAxis(&info->axes[i], info->dims[i], PETSC_TRUE);
   }
   if (hspy && all_nav && !cf) { /* a spectrum image: navigation axes first, one signal axis last */
     bool spectra = !fax[nd - 1].navigate;
@@ -149,8 +177,10 @@ void NMFIOOutputAxes_Private(NMF nmf, const NMFMapInfo *map, NMFAxis axes[3], Pe
   const PetscInt nd = map ? map->ndims : 0;
   NMFAxis        sig;
 
-  if (map && map->dims[nd - 1] == nmf->n) sig = map->axes[nd - 1];
-  else DefaultAxis(&sig, nmf->n, PETSC_FALSE);
+  if (map && map->dims[nd - 1] == nmf->n)
+    sig = map->axes[nd - 1];
+  else
+    DefaultAxis(&sig, nmf->n, PETSC_FALSE);
   sig.navigate = PETSC_FALSE;
   if (nmf->has_shape) {
     const bool same = map && nd == 3 && map->dims[0] == nmf->ny && map->dims[1] == nmf->nx;
@@ -164,8 +194,10 @@ void NMFIOOutputAxes_Private(NMF nmf, const NMFMapInfo *map, NMFAxis axes[3], Pe
     axes[2] = sig;
     *naxes  = 3;
   } else {
-    if (map && nd == 2 && map->dims[0] == nmf->p) axes[0] = map->axes[0];
-    else DefaultAxis(&axes[0], nmf->p, PETSC_TRUE);
+    if (map && nd == 2 && map->dims[0] == nmf->p)
+      axes[0] = map->axes[0];
+    else
+      DefaultAxis(&axes[0], nmf->p, PETSC_TRUE);
     axes[1] = sig;
     *naxes  = 2;
   }

@@ -120,8 +120,8 @@ static PetscErrorCode WriteHspyBody(hid_t file, void *ctx_)
   WriteFileAttributes(file);
 
   /* the factors: data (k, n), the component index (navigation) then the channel axis (signal) */
-  sax[0] = comp;
-  sax[1] = axes[na - 1];
+  sax[0]                 = comp;
+  sax[1]                 = axes[na - 1];
   hid_t               gw = CreateSignal(file, "GW", "Decomposition factors of " + title, ctx->map ? ctx->map->signal_type : "", sax, 2);
   std::vector<double> F(k * n);
   for (PetscInt c = 0; c < k; c++)
@@ -152,6 +152,30 @@ static PetscErrorCode WriteHspyBody(hid_t file, void *ctx_)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFIOWriteHspy - Writes a solved object as a HyperSpy file that hyperspy.api.load opens into
+   two signals, in this order, as HyperSpy's get_decomposition_factors() and
+   get_decomposition_loadings() would give them:
+     /Experiments/GW: the k spectra, data (k, n): axis-0 "Decomposition component index"
+                      (navigation), axis-1 the input's channel axis (signal);
+     /Experiments/H:  the k abundance maps, data (k, ny, nx) or (k, p): axis-0 the component
+                      index (navigation), then the input's image (or pixel) axes (signal).
+   Each signal's metadata/SmoothNMF holds the run's attributes (as in the result file), its
+   losses (metadata/SmoothNMF/losses/NAME) and, when computed, the scree.
+
+   Collective
+
+   Input Parameters:
++  nmf          - a solved object
+.  path         - the .hspy file to write (under a temporary name, renamed when complete)
+.  map          - the input's NMFIOGetMapInfo()
+-  read_seconds - the time spent reading the input
+
+   Options Database Key (program):
+.  -o_hspy FILE
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFIOWriteHspy(NMF nmf, const char path[], const NMFMapInfo *map, PetscReal read_seconds)
 try {
   HspyCtx ctx = {nmf, map, read_seconds};
@@ -206,13 +230,20 @@ static void ConvertValues(const DType &t, const T *x, size_t len, std::vector<un
       continue;
     }
     unsigned char *p = buf.data() + e * t.size;
-    if (t.mem == H5T_NATIVE_UINT8) *(uint8_t *)p = (uint8_t)v;
-    else if (t.mem == H5T_NATIVE_UINT16) *(uint16_t *)p = (uint16_t)v;
-    else if (t.mem == H5T_NATIVE_UINT32) *(uint32_t *)p = (uint32_t)v;
-    else if (t.mem == H5T_NATIVE_INT16) *(int16_t *)p = (int16_t)v;
-    else if (t.mem == H5T_NATIVE_INT32) *(int32_t *)p = (int32_t)v;
-    else if (t.mem == H5T_NATIVE_FLOAT) *(float *)p = (float)v;
-    else *(double *)p = v;
+    if (t.mem == H5T_NATIVE_UINT8)
+      *(uint8_t *)p = (uint8_t)v;
+    else if (t.mem == H5T_NATIVE_UINT16)
+      *(uint16_t *)p = (uint16_t)v;
+    else if (t.mem == H5T_NATIVE_UINT32)
+      *(uint32_t *)p = (uint32_t)v;
+    else if (t.mem == H5T_NATIVE_INT16)
+      *(int16_t *)p = (int16_t)v;
+    else if (t.mem == H5T_NATIVE_INT32)
+      *(int32_t *)p = (int32_t)v;
+    else if (t.mem == H5T_NATIVE_FLOAT)
+      *(float *)p = (float)v;
+    else
+      *(double *)p = v;
   }
 }
 
@@ -227,6 +258,29 @@ static hid_t MemType(NMFDataType xtype)
   }
 }
 
+/*@
+   NMFIOWriteHspyMap - Writes a map as the single signal of a new .hspy file:
+   /Experiments/<title>/data of shape (ny, nx, n), or (p, n) for a 1-D da, with the axes, title
+   and signal_type of map.  Each rank writes its own block (collectively, also when compressed).
+
+   Collective
+
+   Input Parameters:
++  comm  - the communicator of da
+.  path  - the file to write
+.  map   - its axes, title and signal type
+.  da    - the DMDA (NMFCreateDataDM())
+.  xtype - the type of x in memory (NMF_DATA_FLOAT64, _FLOAT32, _UINT16, _UINT8)
+.  x     - the rank's pixels, n values each (n p_local, pixel-major, a 64-bit size)
+.  dtype - the stored type: uint8, uint16, uint32, int16, int32, float32 or float64; integer
+           types need integer values within their range (converted and checked in slabs of
+           pixels: no second copy of x)
+.  chunk - the chunk shape in pixels (rows, columns; or pixels, 1-D), each chunk holding every
+           channel; {0, 0} for a contiguous dataset
+-  gzip  - the deflate level, 0 (none) to 9; needs a chunked dataset
+
+   Level: advanced
+@*/
 PetscErrorCode NMFIOWriteHspyMap(MPI_Comm comm, const char path[], const NMFMapInfo *map, DM da, NMFDataType xtype, const void *x, const char dtype[], const PetscInt chunk[2], PetscInt gzip)
 try {
   NMFIOBlock b;
@@ -269,11 +323,12 @@ try {
   /* the signal: (ny, nx, n) or (p, n) with the map's axes where they fit */
   hsize_t   d[3];
   const int nd = NMFIOMapShape_Private(b, d);
-  NMFAxis axes[3];
-  bool    fits = map && map->ndims == nd;
+  NMFAxis   axes[3];
+  bool      fits = map && map->ndims == nd;
   for (int i = 0; fits && i < nd; i++) fits = map->axes[i].size == (PetscInt)d[i];
   for (int i = 0; i < nd; i++) {
-    if (fits) axes[i] = map->axes[i];
+    if (fits)
+      axes[i] = map->axes[i];
     else {
       memset(&axes[i], 0, sizeof(axes[i]));
       axes[i].scale = 1.0;

@@ -66,7 +66,7 @@ static std::vector<double> Positive(size_t len, double base = 1.0)
 /* The map (NY, NX, N) with one entry replaced: pixel (i, j), channel c. */
 static std::vector<double> MapWith(int i, int j, int c, double value)
 {
-  std::vector<double> x = Positive((size_t)P * N, 2.0);
+  std::vector<double> x           = Positive((size_t)P * N, 2.0);
   x[((size_t)i * NX + j) * N + c] = value;
   return x;
 }
@@ -137,7 +137,7 @@ static int Checkpoints(const std::string &dir)
    is one chunk, overwritten with garbage: only that rank's read fails */
 static void BadChunkMap(const std::string &path)
 {
-  hid_t   f = Create(path);
+  hid_t   f       = Create(path);
   hsize_t dims[3] = {NY, NX, N}, chunk[3] = {1, NX, N};
   hid_t   space = H5Screate_simple(3, dims, NULL);
   hid_t   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
@@ -150,8 +150,8 @@ static void BadChunkMap(const std::string &path)
   H5Pclose(dcpl);
   H5Sclose(space);
   Close(f, path);
-  f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  d = H5Dopen2(f, "/X", H5P_DEFAULT);
+  f                 = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  d                 = H5Dopen2(f, "/X", H5P_DEFAULT);
   hsize_t  coord[3] = {NY - 1, 0, 0}, size;
   haddr_t  off;
   unsigned mask;
@@ -173,9 +173,9 @@ int main(int argc, char **argv)
   /* huge_pk.h5: a declared, never written 8192 x 8192 x 4 uint8 map (chunked: the file stays
      small): its p k values of H pass 2^31 - 1 at k = 33 and must be refused before reading */
   {
-    const std::string path  = dir + "huge_pk.h5";
-    hid_t             f     = Create(path);
-    hsize_t           d[3]  = {8192, 8192, 4}, c[3] = {256, 256, 4};
+    const std::string path = dir + "huge_pk.h5";
+    hid_t             f    = Create(path);
+    hsize_t           d[3] = {8192, 8192, 4}, c[3] = {256, 256, 4};
     hid_t             space = H5Screate_simple(3, d, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, 3, c);
     hid_t ds = H5Dcreate2(f, "/X", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -195,8 +195,8 @@ int main(int argc, char **argv)
     Write(f, "/X4d", {2, 3, 5, N}, Positive((size_t)P * N, 2.0)); /* 4-D */
     Write(f, "/X1d", {P}, Positive(P, 2.0));                      /* 1-D */
     Write(f, "/W_ok", {N, K}, Positive((size_t)N * K));
-    Write(f, "/W_bad", {N - 1, K}, Positive((size_t)(N - 1) * K)); /* one row short */
-    Write(f, "/H_transposed", {K, NX, NY}, Positive((size_t)K * P)); /* (k, nx, ny): image sides swapped */
+    Write(f, "/W_bad", {N - 1, K}, Positive((size_t)(N - 1) * K));        /* one row short */
+    Write(f, "/H_transposed", {K, NX, NY}, Positive((size_t)K * P));      /* (k, nx, ny): image sides swapped */
     Write(f, "/H_bad_k", {K + 1, NY, NX}, Positive((size_t)(K + 1) * P)); /* k + 1 maps */
     Write(f, "/G_ok", {N, M}, Positive((size_t)N * M));
     Write(f, "/G_bad_rows", {N - 1, M}, Positive((size_t)(N - 1) * M)); /* rows != channels */
@@ -207,37 +207,37 @@ int main(int argc, char **argv)
     }
     {
       std::vector<double> g = Positive((size_t)N * M);
-      g[5 * M + 2] = -0.25;
+      g[5 * M + 2]          = -0.25;
       Write(f, "/G_negative", {N, M}, g);
     }
     {
-      std::vector<double> h = Positive((size_t)K * P);
+      std::vector<double> h                       = Positive((size_t)K * P);
       h[(size_t)1 * P + (NY - 1) * NX + (NX - 1)] = -0.5; /* component 1, last pixel */
       Write(f, "/H_negative", {K, NY, NX}, h);
     }
     {
       std::vector<double> w = Positive((size_t)N * K);
-      w[2 * K + 1] = std::numeric_limits<double>::quiet_NaN();
+      w[2 * K + 1]          = std::numeric_limits<double>::quiet_NaN();
       Write(f, "/W_nan", {N, K}, w);
     }
     {
       std::vector<double> g = Positive((size_t)N * M);
-      g[6 * M + 1] = std::numeric_limits<double>::infinity();
+      g[6 * M + 1]          = std::numeric_limits<double>::infinity();
       Write(f, "/G_inf", {N, M}, g);
     }
-    Write(f, "/X0", {0, N}, {}); /* no pixels */
+    Write(f, "/X0", {0, N}, {});       /* no pixels */
     Write(f, "/X0c", {NY, NX, 0}, {}); /* no channels */
     {
       std::vector<double> g = Positive((size_t)N * M);
-      g[2 * M + 3] = std::numeric_limits<double>::quiet_NaN();
+      g[2 * M + 3]          = std::numeric_limits<double>::quiet_NaN();
       Write(f, "/G_nan", {N, M}, g);
     }
     { /* fixed_H masks (k, ny, nx), -1 free: held values that break the simplex at pixel 17 */
       std::vector<double> over((size_t)K * P, -1.0), all((size_t)K * P, -1.0), inf((size_t)K * P, -1.0);
-      over[0 * P + 17] = 0.8, over[1 * P + 17] = 0.5;                     /* both held, sum 1.3 */
-      all[0 * P + 23] = 0.3, all[1 * P + 23] = 0.2;                       /* both held, sum 0.5 */
-      over[0 * P + 3] = 0.4;                                              /* one held, fine */
-      inf[1 * P + 11] = std::numeric_limits<double>::infinity();          /* held at infinity */
+      over[0 * P + 17] = 0.8, over[1 * P + 17] = 0.5;            /* both held, sum 1.3 */
+      all[0 * P + 23] = 0.3, all[1 * P + 23] = 0.2;              /* both held, sum 0.5 */
+      over[0 * P + 3] = 0.4;                                     /* one held, fine */
+      inf[1 * P + 11] = std::numeric_limits<double>::infinity(); /* held at infinity */
       Write(f, "/mask_H_over_one", {K, NY, NX}, over);
       Write(f, "/mask_H_all_held", {K, NY, NX}, all);
       Write(f, "/mask_H_inf", {K, NY, NX}, inf);
@@ -247,10 +247,10 @@ int main(int argc, char **argv)
     { /* a string-typed dataset */
       hid_t type = H5Tcopy(H5T_C_S1);
       H5Tset_size(type, 16);
-      hsize_t     dims[2] = {P, N};
+      hsize_t           dims[2] = {P, N};
       std::vector<char> text((size_t)P * N * 16, 'a');
-      hid_t space = H5Screate_simple(2, dims, NULL);
-      hid_t d     = H5Dcreate2(f, "/Xstr", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      hid_t             space = H5Screate_simple(2, dims, NULL);
+      hid_t             d     = H5Dcreate2(f, "/Xstr", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
       if (d < 0 || H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0) Die("cannot write /Xstr");
       H5Dclose(d);
       H5Sclose(space);
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
   {
     const std::string full = dir + "truncated_full.h5", path = dir + "truncated.h5";
     {
-      hid_t f = Create(full);
+      hid_t     f   = Create(full);
       const int big = 40;
       Write(f, "/X", {big, big, N}, Positive((size_t)big * big * N, 2.0));
       Close(f, full);

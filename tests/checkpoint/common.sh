@@ -106,7 +106,7 @@ start_checkpointed_job() {
   make_map 48 40 64 3 $((2 * $1 - 1))
   max_iter=2500
   opts=(-i map.h5 -o out.h5 -nmf_n_components 3 -nmf_random_state "$1" -nmf_max_iter $max_iter -nmf_no_stop_criterion -nmf_verbose 0)
-  launch 3 "${opts[@]}" -nmf_checkpoint ck.h5 -nmf_checkpoint_every "$2"
+  launch 3 "${opts[@]}" -checkpoint ck.h5 -checkpoint_every "$2"
   wait_for ck.h5 60 || fail "no checkpoint appeared (the job is not iterating)"
   wait_for pids/2 10 || fail "the ranks did not start"
 }

@@ -27,7 +27,7 @@ fi
 it=$(attr ck.h5 n_iter)
 [ "$it" -ge 5 ] && [ "$it" -lt "$max_iter" ] || fail "the checkpoint is at iteration $it"
 echo "last checkpoint: iteration $it"
-nmf 3 "${opts[@]/out.h5/resumed.h5}" -nmf_restart ck.h5 || fail "the restart from the last checkpoint failed"
+nmf 3 "${opts[@]/out.h5/resumed.h5}" -restart ck.h5 || fail "the restart from the last checkpoint failed"
 nmf 3 "${opts[@]/out.h5/ref.h5}" || fail "the uninterrupted run failed"
 same ref.h5 resumed.h5 0
 echo "PASS (killed near iteration $it, ended in $elapsed s)"

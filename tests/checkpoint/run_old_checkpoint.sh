@@ -13,7 +13,7 @@ read -r -a opts <<<"$("$build/tests/reference_tool" options "$case")"
 [ "$(attr "$ck" n_iter)" = 35 ] || fail "the stored checkpoint is not the one at iteration 35"
 for np in 1 3; do
   cp "$ck" "ck_np$np.h5" # a restart continues to checkpoint into its file: keep the stored one intact
-  nmf "$np" "${opts[@]}" -nmf_verbose 0 -o "np$np.h5" -nmf_checkpoint "ck_np$np.h5" -nmf_restart "ck_np$np.h5" >/dev/null || fail "the restart at $np ranks failed"
+  nmf "$np" "${opts[@]}" -nmf_verbose 0 -o "np$np.h5" -checkpoint "ck_np$np.h5" -restart "ck_np$np.h5" >/dev/null || fail "the restart at $np ranks failed"
   "$build/tests/reference_tool" compare "$case" "np$np.h5" || fail "the restart at $np ranks does not end where espm ended"
 done
 echo "PASS: the format-1 checkpoint of 8f15c88 restarts at 1 and 3 ranks"

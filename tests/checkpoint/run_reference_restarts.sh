@@ -14,10 +14,10 @@ for case in "$@"; do
   name=$(basename "$case" .h5)
   read -r -a opts <<<"$("$build/tests/reference_tool" options "$case")"
   opts+=(-nmf_verbose 0)
-  nmf 3 "${opts[@]}" -o "ref_$name.h5" -nmf_checkpoint "ck_$name.h5" -nmf_checkpoint_every 3 >/dev/null || fail "$name: the run failed"
+  nmf 3 "${opts[@]}" -o "ref_$name.h5" -checkpoint "ck_$name.h5" -checkpoint_every 3 >/dev/null || fail "$name: the run failed"
   [ -f "ck_$name.h5" ] || fail "$name: no checkpoint"
-  nmf 3 "${opts[@]}" -o "np3_$name.h5" -nmf_restart "ck_$name.h5" >/dev/null || fail "$name: the restart at 3 ranks failed"
-  nmf 2 "${opts[@]}" -o "np2_$name.h5" -nmf_restart "ck_$name.h5" >/dev/null || fail "$name: the restart at 2 ranks failed"
+  nmf 3 "${opts[@]}" -o "np3_$name.h5" -restart "ck_$name.h5" >/dev/null || fail "$name: the restart at 3 ranks failed"
+  nmf 2 "${opts[@]}" -o "np2_$name.h5" -restart "ck_$name.h5" >/dev/null || fail "$name: the restart at 2 ranks failed"
   same "ref_$name.h5" "np3_$name.h5" 0 >/dev/null
   same "ref_$name.h5" "np2_$name.h5" 1e-9 >/dev/null
   echo "$name: resumed from iteration $(attr "ck_$name.h5" n_iter) of $(attr "ref_$name.h5" n_iter): bit for bit at 3 ranks, within 1e-9 at 2"

@@ -19,7 +19,7 @@ case "$config" in
   *) fail "unknown configuration $config" ;;
 esac
 
-nmf 3 "${opts[@]}" -o ref.h5 -nmf_checkpoint ck.h5 -nmf_checkpoint_every 10 || fail "the uninterrupted run failed"
+nmf 3 "${opts[@]}" -o ref.h5 -checkpoint ck.h5 -checkpoint_every 10 || fail "the uninterrupted run failed"
 n_iter=$(attr ref.h5 n_iter)
 ck_iter=$(attr ck.h5 n_iter)
 echo "uninterrupted: $n_iter iterations; last checkpoint at iteration $ck_iter"
@@ -27,12 +27,12 @@ echo "uninterrupted: $n_iter iterations; last checkpoint at iteration $ck_iter"
 [ "$ck_iter" -eq $(( (n_iter - 1) / 10 * 10 )) ] || fail "the last checkpoint is at iteration $ck_iter, expected the last multiple of 10 below $n_iter"
 [ "$(attr ck.h5 n_ranks)" = 3 ] || fail "the checkpoint does not record 3 ranks"
 
-# the checkpoint is kept while restarting from it (-nmf_restart and -nmf_checkpoint the same file)
+# the checkpoint is kept while restarting from it (-restart and -checkpoint the same file)
 cp ck.h5 ck_saved.h5
-nmf 3 "${opts[@]}" -o same_ranks.h5 -nmf_restart ck.h5 -nmf_checkpoint ck.h5 -nmf_checkpoint_every 10 || fail "the restart at 3 ranks failed"
+nmf 3 "${opts[@]}" -o same_ranks.h5 -restart ck.h5 -checkpoint ck.h5 -checkpoint_every 10 || fail "the restart at 3 ranks failed"
 same ref.h5 same_ranks.h5 0
 for np in 2 1; do
-  nmf $np "${opts[@]}" -o np$np.h5 -nmf_restart ck_saved.h5 || fail "the restart at $np ranks failed"
+  nmf $np "${opts[@]}" -o np$np.h5 -restart ck_saved.h5 || fail "the restart at $np ranks failed"
   same ref.h5 np$np.h5 1e-9
 done
 # the restarted result records the run's fit time, not only the part after the restart

@@ -41,7 +41,7 @@ re="^smoothnmf: stopped by signal $sig \\($name\\) after iteration ([0-9]+); che
 [[ $line =~ $re ]] || fail "the line does not read as expected: $line"
 it=${BASH_REMATCH[1]}; resume=${BASH_REMATCH[2]}
 [ "$it" -lt "$max_iter" ] || fail "stopped at iteration $it: the run was not interrupted"
-[[ $resume == *"-nmf_restart ck.h5" ]] || fail "the resume command does not end with -nmf_restart ck.h5: $resume"
+[[ $resume == *"-restart ck.h5" ]] || fail "the resume command does not end with -restart ck.h5: $resume"
 grep -q "smoothnmf: error" log && fail "an error line was printed"
 [ ! -e out.h5 ] || fail "an output was written by the interrupted run"
 [ "$(attr ck.h5 n_iter)" = "$it" ] || fail "the checkpoint is at iteration $(attr ck.h5 n_iter), the line says $it"

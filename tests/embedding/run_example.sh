@@ -19,8 +19,8 @@ mpi="${MPIEXEC:-mpiexec} --oversubscribe"
 solver="-nmf_n_components 3 -nmf_max_iter 40 -nmf_random_state 5 -nmf_verbose 0"
 program_extra=""
 args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do # the example's image shape is the program's -nmf_shape_2d
-  [ "${args[$i]}" = -app_image ] && program_extra="-nmf_shape_2d ${args[$((i + 1))]}"
+for ((i = 0; i < ${#args[@]}; i++)); do # the example's image shape is the program's -shape_2d
+  [ "${args[$i]}" = -app_image ] && program_extra="-shape_2d ${args[$((i + 1))]}"
 done
 
 $mpi -n 1 "$build/tests/embedding/write_app_data" "$tmp/data.h5"

@@ -13,8 +13,8 @@ first_cmd=$(grep -n -v -E '^\s*(#|$)' "$script" | head -1 | cut -d: -f1)
 last_sbatch=$(grep -n '^#SBATCH' "$script" | tail -1 | cut -d: -f1)
 [ "$last_sbatch" -lt "$first_cmd" ] || fail "an #SBATCH line after the first command is ignored by sbatch"
 grep -q '^#SBATCH --ntasks-per-node' "$script" || fail "no --ntasks-per-node"
-if grep -v -E '^\s*#' "$script" | grep -q -e '-nmf_checkpoint' -e '-nmf_restart'; then fail "checkpoint options outside comments"; fi
-grep -q -e '-nmf_checkpoint_every' "$script" || fail "the checkpoint lines are missing"
+if grep -v -E '^\s*#' "$script" | grep -q -e '-checkpoint' -e '-restart'; then fail "checkpoint options outside comments"; fi
+grep -q -e '-checkpoint_every' "$script" || fail "the checkpoint lines are missing"
 
 tmp=$(mktemp -d "$work/slurm.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

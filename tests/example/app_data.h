@@ -11,7 +11,7 @@
 static inline PetscScalar AppDataValue(PetscInt r, PetscInt c, PetscInt n)
 {
   const PetscInt a[3] = {1 + r % 11, 1 + (3 * r) % 7, 1 + (r / 5) % 6}; /* abundances a_j(r) */
-  PetscInt       v    = (r * 7 + c * 3) % 5;                          /* noise, 0 to 4 */
+  PetscInt       v    = (r * 7 + c * 3) % 5;                            /* noise, 0 to 4 */
   for (PetscInt j = 0; j < 3; j++) {
     const PetscInt mu = (j + 1) * n / 4, d = c > mu ? c - mu : mu - c;
     v += a[j] * (d < 6 ? 6 - d : 0); /* a_j(r) s_j(c) */

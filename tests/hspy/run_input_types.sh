@@ -15,6 +15,6 @@ for t in uint8 uint16 uint32 int16 int32 int64 float32 float64; do
 done
 $mpi "$build/smoothnmf" -i "$dir/float64.hspy" -o "$dir/out_float64_again.h5" -o_hspy "$dir/out_float64.hspy" $opts
 $mpi "$build/smoothnmf" -i "$dir/pixels.hspy" -o "$dir/out_pixels.h5" -o_hspy "$dir/out_pixels.hspy" $opts
-$mpi "$build/smoothnmf" -i "$dir/cf.h5:/X" -nmf_layout channels_first -nmf_shape_2d 10,12 -o "$dir/out_cf_image.h5" $opts
-$mpi "$build/smoothnmf" -i "$dir/cf.h5:/X" -nmf_layout channels_first -o "$dir/out_cf_pixels.h5" $opts
+$mpi "$build/smoothnmf" -i "$dir/cf.h5:/X" -layout channels_first -shape_2d 10,12 -o "$dir/out_cf_image.h5" $opts
+$mpi "$build/smoothnmf" -i "$dir/cf.h5:/X" -layout channels_first -o "$dir/out_cf_pixels.h5" $opts
 "$py" "$here/check_input_types.py" "$dir"

@@ -48,11 +48,11 @@ print(f"tiled map: {p0 * T} pixels x {n} channels = {p0 * T * n} values (2^31 = 
 PY
 
 opts="-nmf_n_components $k -nmf_lambda_L 0 -nmf_mu 0.05 -nmf_max_iter 3 -nmf_no_stop_criterion -nmf_verbose 0 -nmf_view"
-run 1 "$build/smoothnmf" -i "$dir/small.h5:/X" -o "$dir/small_fit.h5" $opts -nmf_init_W "$dir/small.h5:/W0" -nmf_init_H "$dir/small.h5:/H0" >"$dir/small.log"
-big="-i $dir/big.h5:/X $opts -nmf_init_W $dir/big.h5:/W0 -nmf_init_H $dir/big.h5:/H0"
-run "$np" "$build/smoothnmf" $big -o "$dir/big_fit.h5" -o_hspy "$dir/big_fit.hspy" -nmf_checkpoint "$dir/ck.h5" -nmf_checkpoint_every 2 | tee "$dir/big.log"
+run 1 "$build/smoothnmf" -i "$dir/small.h5:/X" -o "$dir/small_fit.h5" $opts -init_W "$dir/small.h5:/W0" -init_H "$dir/small.h5:/H0" >"$dir/small.log"
+big="-i $dir/big.h5:/X $opts -init_W $dir/big.h5:/W0 -init_H $dir/big.h5:/H0"
+run "$np" "$build/smoothnmf" $big -o "$dir/big_fit.h5" -o_hspy "$dir/big_fit.hspy" -checkpoint "$dir/ck.h5" -checkpoint_every 2 | tee "$dir/big.log"
 grep -q "X in memory: uint8" "$dir/big.log" || { echo "FAIL: X did not stay uint8 in memory"; exit 1; }
-run 1 "$build/smoothnmf" $big -o "$dir/big_restart.h5" -nmf_checkpoint "$dir/ck.h5" -nmf_restart "$dir/ck.h5" >/dev/null
+run 1 "$build/smoothnmf" $big -o "$dir/big_restart.h5" -checkpoint "$dir/ck.h5" -restart "$dir/ck.h5" >/dev/null
 
 /usr/bin/python3 - "$dir" $T <<'PY'
 import sys, h5py, numpy as np

@@ -1,5 +1,5 @@
 #!/bin/bash
-# -nmf_transform through the program: learn W on a map, then find H for a second map with that W
+# -transform through the program: learn W on a map, then find H for a second map with that W
 # held fixed.  Checks that the result's W is the learned one, bit for bit, that its maps are on
 # the simplex, and that they fit the second map about as well as a free fit does.
 # usage: transform.sh BUILD_DIR NP
@@ -13,7 +13,7 @@ run "$build/smoothnmf_demo_map" -o "$dir/b.h5" -ny 16 -nx 12 -n 48 -k 3 -counts 
 opts="-nmf_n_components 3 -nmf_lambda_L 0.5 -nmf_max_iter 300 -nmf_random_state 1 -nmf_verbose 0"
 run "$build/smoothnmf" -i "$dir/a.h5" -o "$dir/fit_a.h5" $opts
 run "$build/smoothnmf" -i "$dir/b.h5" -o "$dir/fit_b.h5" $opts
-run "$build/smoothnmf" -i "$dir/b.h5" -o "$dir/transform_b.h5" $opts -nmf_transform "$dir/fit_a.h5"
+run "$build/smoothnmf" -i "$dir/b.h5" -o "$dir/transform_b.h5" $opts -transform "$dir/fit_a.h5"
 /usr/bin/python3 - "$dir" <<'PY'
 import sys, h5py, numpy as np
 d = sys.argv[1]

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
   {
     Catch::Session session;
     session.configData().useColour = Catch::UseColour::No; /* ranks write through mpiexec; --use-colour overrides */
-    failures = session.run(argc, argv);
+    failures                       = session.run(argc, argv);
   }
   int worst = 0;
   MPI_Allreduce(&failures, &worst, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);

@@ -49,13 +49,13 @@ static std::vector<double> LocalX(NMF nmf)
 
 TEST_CASE("every parameter getter returns what its setter set", "[api]")
 {
-  NMF         nmf;
-  PetscReal   r;
-  PetscInt    i, nv;
-  PetscBool   b;
-  PetscInt64  seed;
-  NMFType     algo;
-  NMFInitType init;
+  NMF              nmf;
+  PetscReal        r;
+  PetscInt         i, nv;
+  PetscBool        b;
+  PetscInt64       seed;
+  NMFType          algo;
+  NMFInitType      init;
   const PetscReal *v;
   const char      *prefix;
   PCALL(NMFCreate(PETSC_COMM_WORLD, &nmf));
@@ -301,7 +301,7 @@ TEST_CASE("NMFSetGMat: a distributed AIJ G or a sequential dense G on each rank"
   MPI_Comm       comm = PETSC_COMM_WORLD;
   const PetscInt n = 7, m = 4;
   const auto     expect = KeyedFull(n, m, KeyG);
-  Mat            Gpar = AppMat(comm, n, m, MATAIJ, LocalRows(comm, n, true), KeyG), Gseq;
+  Mat            Gpar   = AppMat(comm, n, m, MATAIJ, LocalRows(comm, n, true), KeyG), Gseq;
   PCALL(MatCreateSeqDense(PETSC_COMM_SELF, n, m, NULL, &Gseq));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < m; j++) PCALL(MatSetValue(Gseq, i, j, KeyG(i, j), INSERT_VALUES));

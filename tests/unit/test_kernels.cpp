@@ -73,7 +73,7 @@ template <typename T>
 static void CompareStorage(NMFDataType type, PetscInt k, PetscInt n, bool dense, double shift)
 {
   const PetscInt ny = 5, nx = 7; /* 35 pixels: odd, so some rank has a lone last pixel */
-  auto           fx = [dense](PetscInt q, PetscInt i) { return KeyedCount(dense, q, i); };
+  auto           fx  = [dense](PetscInt q, PetscInt i) { return KeyedCount(dense, q, i); };
   NMF            dbl = MakeKeyedNMF(PETSC_COMM_WORLD, n, ny, nx, k, fx);
   NMF            cmp;
   const PetscInt pl = dbl->p_local;

@@ -43,15 +43,15 @@ static void CheckLaplacianWith(NMF nmf, double (*key)(PetscInt, PetscInt))
   DM daH;
   PCALL(NMFGetAbundanceDM(nmf, &daH));
   const PetscInt ny = nmf->has_shape ? nmf->ny : 0, nx = nmf->nx, p = nmf->p;
-  Vec            H  = KeyedVec(daH, key);
+  Vec            H = KeyedVec(daH, key);
 
   std::vector<double> HL(nmf->p_local * K);
   PCALL(NMFApplyLaplacian_Private(nmf, H, HL.data()));
 
   /* serial: (H Delta)[c, q] = sum_r H[c, r] Delta[r, q] with the dense Delta of spec section 2 */
-  const std::vector<double> Hfull = KeyedFull(p, K, key);
-  const std::vector<double> ref   = DenseApplyLaplacian(DenseLaplacian(ny, nx), Hfull, p, K);
-  const std::vector<PetscInt> idx = OwnedPixelIndices(daH); /* local pixel -> global pixel */
+  const std::vector<double>   Hfull = KeyedFull(p, K, key);
+  const std::vector<double>   ref   = DenseApplyLaplacian(DenseLaplacian(ny, nx), Hfull, p, K);
+  const std::vector<PetscInt> idx   = OwnedPixelIndices(daH); /* local pixel -> global pixel */
   REQUIRE((PetscInt)idx.size() == nmf->p_local);
   double err = 0;
   for (PetscInt l = 0; l < nmf->p_local; l++)
@@ -87,7 +87,7 @@ static void CheckLaplacian(NMF nmf)
 
 TEST_CASE("Laplacian: one image row per rank", "[laplacian]")
 {
-  const int size = CommSize(PETSC_COMM_WORLD);
+  const int      size = CommSize(PETSC_COMM_WORLD);
   const PetscInt ny = std::max(size, 2), nx = 5;
   DM             da;
   PCALL(PetscOptionsSetValue(NULL, "-da_processors_x", "1")); /* all ranks in one column */

@@ -29,11 +29,11 @@ struct Result {
 
 static Result Get(NMF nmf)
 {
-  Result       r;
-  PetscInt     m, k, ncol;
+  Result        r;
+  PetscInt      m, k, ncol;
   const double *W, *table;
-  Vec          H;
-  DM           daH;
+  Vec           H;
+  DM            daH;
   PCALL(NMFGetW(nmf, &m, &k, &W));
   r.W.assign(W, W + m * k);
   PCALL(NMFGetH(nmf, &H));
@@ -60,7 +60,7 @@ struct CallLog {
 
 static PetscErrorCode LogMonitor(NMF nmf, PetscInt it, void *ctx)
 {
-  CallLog *log = (CallLog *)ctx;
+  CallLog           *log = (CallLog *)ctx;
   NMFConvergedReason reason;
   PetscFunctionBegin;
   PetscCall(NMFGetConvergedReason(nmf, &reason));
@@ -140,7 +140,7 @@ TEST_CASE("NMFInterrupt stops after the iteration; the checkpoint resumes bit fo
 
 TEST_CASE("a restart with another parameter is refused before any iteration")
 {
-  const std::string path = SharedTempName("param");
+  const std::string path  = SharedTempName("param");
   NMF               first = Problem(false);
   StopAt            stop{5, path};
   PCALL(NMFIOSetCheckpoint(first, path.c_str(), 0, 0, NULL, NULL));

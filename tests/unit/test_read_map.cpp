@@ -16,7 +16,7 @@
 
 /* ---------------------------------------------------------------- a filter that counts */
 
-static const H5Z_filter_t COUNTING_FILTER = 300; /* in HDF5's range for testing (256-511) */
+static const H5Z_filter_t COUNTING_FILTER     = 300; /* in HDF5's range for testing (256-511) */
 static long               chunks_decompressed = 0;
 
 /* the identity; counts the chunks it "decompresses" (H5Z_FLAG_REVERSE: reading) */
@@ -54,17 +54,23 @@ struct MapCase {
 static void FileDims(const MapCase &m, hsize_t d[3])
 {
   const hsize_t NY = m.NY, NX = m.NX, NC = m.NC;
-  if (m.nd == 3) d[0] = NY, d[1] = NX, d[2] = NC;
-  else if (m.layout == NMF_LAYOUT_CHANNELS_FIRST) d[0] = NC, d[1] = NY * NX;
-  else d[0] = NY * NX, d[1] = NC;
+  if (m.nd == 3)
+    d[0] = NY, d[1] = NX, d[2] = NC;
+  else if (m.layout == NMF_LAYOUT_CHANNELS_FIRST)
+    d[0] = NC, d[1] = NY * NX;
+  else
+    d[0] = NY * NX, d[1] = NC;
 }
 
 /* the file coordinates of channel c of pixel g */
 static void FileCoords(const MapCase &m, hsize_t g, hsize_t c, hsize_t x[3])
 {
-  if (m.nd == 3) x[0] = g / m.NX, x[1] = g % m.NX, x[2] = c;
-  else if (m.layout == NMF_LAYOUT_CHANNELS_FIRST) x[0] = c, x[1] = g;
-  else x[0] = g, x[1] = c;
+  if (m.nd == 3)
+    x[0] = g / m.NX, x[1] = g % m.NX, x[2] = c;
+  else if (m.layout == NMF_LAYOUT_CHANNELS_FIRST)
+    x[0] = c, x[1] = g;
+  else
+    x[0] = g, x[1] = c;
 }
 
 /* writes the map as dataset /NAME_TYPE of file (serially, on one rank) */
@@ -189,7 +195,7 @@ TEST_CASE("the map read gives the file's values and decompresses each chunk once
         const std::string spec = path + ":/" + m.name + "_" + s.name;
         for (NMFDataType type : {NMF_DATA_UINT8, NMF_DATA_UINT16, NMF_DATA_FLOAT32, NMF_DATA_FLOAT64}) {
           INFO(spec << ", read into " << NMFDataTypes[type] << " on an " << (image ? "image" : "pixel-list") << " DMDA, rank " << CommRank(comm) << " of " << CommSize(comm));
-          void *x = NULL;
+          void *x             = NULL;
           chunks_decompressed = 0;
           PCALL(NMFIOReadMapCompact(comm, spec.c_str(), m.layout, da, type, &x));
           CHECK(CompactError(type, x, b) == 0);

@@ -47,8 +47,8 @@ static PetscErrorCode SolverNu(NMF nmf, std::vector<double> &nu, std::vector<Pet
 {
   DM daH;
   PCALL(NMFGetAbundanceDM(nmf, &daH));
-  Vec num = KeyedVec(daH, [&](PetscInt q, PetscInt c) { return q == q0 ? num_q0 : KeyNum(q, c); });
-  Vec den = KeyedVec(daH, KeyDen);
+  Vec                num = KeyedVec(daH, [&](PetscInt q, PetscInt c) { return q == q0 ? num_q0 : KeyNum(q, c); });
+  Vec                den = KeyedVec(daH, KeyDen);
   const PetscScalar *t, *d;
   idx = OwnedPixelIndices(daH);
   nu.assign(nmf->p_local, 0.0);
@@ -67,7 +67,7 @@ TEST_CASE("simplex multiplier: every pixel on the simplex, espm's global bisecti
   const double tol = GENERATE(1e-5, 1e-9); /* the default dicotomy_tol and a tight one */
   NMF          nmf = SimplexNMF(PETSC_COMM_WORLD);
   PCALL(NMFSetDicotomyTol(nmf, tol));
-  const double eps = nmf->log_shift;
+  const double          eps = nmf->log_shift;
   std::vector<double>   nu;
   std::vector<PetscInt> idx;
   PCALL(SolverNu(nmf, nu, idx));
@@ -107,7 +107,7 @@ TEST_CASE("simplex multiplier: the same nu whatever the rank count", "[simplex]"
 
 TEST_CASE("simplex multiplier: a bad pixel on one rank is an error on all ranks", "[simplex]")
 {
-  NMF nmf = SimplexNMF(PETSC_COMM_WORLD);
+  NMF                   nmf = SimplexNMF(PETSC_COMM_WORLD);
   std::vector<double>   nu;
   std::vector<PetscInt> idx;
   PCALL(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));

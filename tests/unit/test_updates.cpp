@@ -19,7 +19,8 @@ static double KeyG(PetscInt i, PetscInt j) { return 0.2 + std::pow(std::cos(0.8 
 static double KeyW0(PetscInt j, PetscInt c) { return 0.5 + std::pow(std::sin(0.6 * j + 1.4 * c), 2); }
 static double KeyH0(PetscInt q, PetscInt c) { return 0.2 + std::pow(std::cos(0.31 * q + 2.2 * c), 2); }
 /* masks: a few entries held (>= 0), the others free (-1) */
-static double KeyFixedW(PetscInt j, PetscInt c) { return (j == 1 && c == 2) ? 0.25 : (j == 3 && c == 0) ? 1.5 : -1; }
+static double KeyFixedW(PetscInt j, PetscInt c) { return (j == 1 && c == 2) ? 0.25 : (j == 3 && c == 0) ? 1.5
+                                                                                                        : -1; }
 static double KeyFixedH(PetscInt q, PetscInt c) { return (q * 3 + c) % 7 == 2 ? 0.05 + 0.01 * (q % 5) : -1; }
 
 static std::vector<double> RowMajor(PetscInt r, PetscInt c, double (*f)(PetscInt, PetscInt)) { return KeyedFull(r, c, f); }
@@ -38,10 +39,10 @@ static std::vector<double> GTimes(const Problem &pb, const std::vector<double> &
 /* spec section 5: KL, log and Laplacian terms of (W, H), each / (n p); X already prepared */
 static std::vector<double> Losses(const Problem &pb, const std::vector<double> &X, const std::vector<double> &G, const std::vector<double> &W, const std::vector<double> &H, double constKL)
 {
-  const PetscInt n = pb.n, k = pb.k, p = pb.p();
-  const double   eps = 1e-14;
-  std::vector<double> D = GTimes(pb, G, W);
-  double sumY = 0, sumXlogY = 0, logreg = 0, lapl = 0;
+  const PetscInt      n = pb.n, k = pb.k, p = pb.p();
+  const double        eps  = 1e-14;
+  std::vector<double> D    = GTimes(pb, G, W);
+  double              sumY = 0, sumXlogY = 0, logreg = 0, lapl = 0;
   for (PetscInt q = 0; q < p; q++)
     for (PetscInt i = 0; i < n; i++) {
       double y = 0;
@@ -53,7 +54,7 @@ static std::vector<double> Losses(const Problem &pb, const std::vector<double> &
   for (PetscInt q = 0; q < p; q++)
     for (PetscInt c = 0; c < k; c++) {
       logreg += pb.mu[pb.mu.size() == 1 ? 0 : c] * std::log(H[q * k + c] + pb.eps_reg); /* mu_c log(H + eps_reg) */
-      lapl += H[q * k + c] * HL[q * k + c];                                              /* H .* (H Delta) */
+      lapl += H[q * k + c] * HL[q * k + c];                                             /* H .* (H Delta) */
     }
   const double np = (double)n * p, kl = (sumY - sumXlogY + constKL) / np;
   return {kl + logreg / np + 0.5 * pb.lambda * lapl / np, kl, logreg / np, 0.5 * pb.lambda * lapl / np};
@@ -76,8 +77,8 @@ struct Result {
 /* The serial reference of one iteration from W0, H0 (spec sections 1, 4, 5, 7). */
 static Result Reference(const Problem &pb)
 {
-  const PetscInt n = pb.n, k = pb.k, p = pb.p(), m = pb.rows();
-  const double   eps = 1e-14, gamma = pb.gamma > 0 ? pb.gamma : 8.0, lg = pb.lambda * gamma;
+  const PetscInt      n = pb.n, k = pb.k, p = pb.p(), m = pb.rows();
+  const double        eps = 1e-14, gamma = pb.gamma > 0 ? pb.gamma : 8.0, lg = pb.lambda * gamma;
   std::vector<double> X = KeyedFull(p, n, KeyX), G = pb.m ? RowMajor(n, m, KeyG) : std::vector<double>();
   std::vector<double> W0 = RowMajor(m, k, KeyW0), H0 = KeyedFull(p, k, KeyH0);
   std::vector<double> fixW = RowMajor(m, k, KeyFixedW), fixH = KeyedFull(p, k, KeyFixedH);
@@ -94,7 +95,7 @@ static Result Reference(const Problem &pb)
 
   /* H step */
   const std::vector<double> D = GTimes(pb, G, W0), HL = DenseApplyLaplacian(DenseLaplacian(pb.ny, pb.nx), H0, p, k);
-  std::vector<double> colsumD(k, 0.0), M(k, -INFINITY), num(p * k, 0.0), den(p * k), nu(p, 0.0), H1(p * k);
+  std::vector<double>       colsumD(k, 0.0), M(k, -INFINITY), num(p * k, 0.0), den(p * k), nu(p, 0.0), H1(p * k);
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt c = 0; c < k; c++) colsumD[c] += D[i * k + c];
   for (PetscInt q = 0; q < p; q++)
@@ -107,17 +108,17 @@ static Result Reference(const Problem &pb)
     }
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
-      den[e] = colsumD[c] + pb.mu[pb.mu.size() == 1 ? 0 : c] / (H0[e] + pb.eps_reg); /* den = colsum(D) + mu / (H + eps_reg) */
-      num[e] += lg * M[c];                                                          /* num += lambda_L gamma M */
-      den[e] += lg * M[c] + pb.lambda * HL[e];                                      /* den += lambda_L gamma M + lambda_L H Delta */
-      num[e] *= H0[e];                                                              /* num <- H num */
+      den[e]           = colsumD[c] + pb.mu[pb.mu.size() == 1 ? 0 : c] / (H0[e] + pb.eps_reg); /* den = colsum(D) + mu / (H + eps_reg) */
+      num[e] += lg * M[c];                                                                     /* num += lambda_L gamma M */
+      den[e] += lg * M[c] + pb.lambda * HL[e];                                                 /* den += lambda_L gamma M + lambda_L H Delta */
+      num[e] *= H0[e];                                                                         /* num <- H num */
     }
   }
   if (pb.simplex) nu = SerialSimplexNu(k, p, num.data(), den.data(), eps, 1e-5, true);
   for (PetscInt q = 0; q < p; q++)
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
-      H1[e] = fixH[e] >= 0 ? fixH[e] : std::max(num[e] / (den[e] + nu[q]), eps); /* H = max(num / (den + nu), eps), fixed_H */
+      H1[e]            = fixH[e] >= 0 ? fixH[e] : std::max(num[e] / (den[e] + nu[q]), eps); /* H = max(num / (den + nu), eps), fixed_H */
     }
 
   /* W step with H1: W = W (G^T (X / (G W H1)) H1^T) / (colsum(G)^T rowsum(H1)^T) */
@@ -152,7 +153,7 @@ static Result Reference(const Problem &pb)
     std::vector<double> At(p * k), b(p, 1.0);
     for (PetscInt q = 0; q < p; q++)
       for (PetscInt c = 0; c < k; c++) At[c * p + q] = H1[q * k + c]; /* H^T, p x k column-major */
-    PetscBLASInt bp = (PetscBLASInt)p, bk = (PetscBLASInt)k, one = 1, lwork = 64 * (p + k), info;
+    PetscBLASInt        bp = (PetscBLASInt)p, bk = (PetscBLASInt)k, one = 1, lwork = 64 * (p + k), info;
     std::vector<double> work(lwork);
     LAPACKgels_("N", &bp, &bk, &one, At.data(), &bp, b.data(), &bp, work.data(), &lwork, &info); /* QR least squares */
     REQUIRE(info == 0);
@@ -163,7 +164,7 @@ static Result Reference(const Problem &pb)
       for (PetscInt c = 0; c < k; c++) H1[q * k + c] *= b[c];
   }
   r.recon = Losses(pb, X, G, W1, H1, constKL)[0]; /* reconstruction_err: the loss of the final W, H */
-  for (double &w : W1) w /= f;                     /* W <- W / f */
+  for (double &w : W1) w /= f;                    /* W <- W / f */
   r.W  = W1;
   r.H  = H1;
   r.GW = GTimes(pb, G, W1);
@@ -193,11 +194,11 @@ static void CheckOneIteration(const Problem &pb)
   PCALL(NMFSetNoStopCriterion(nmf, PETSC_TRUE));
   PCALL(NMFSolve(nmf));
 
-  const Result    ref = Reference(pb);
-  PetscInt        mm, kk, nn, niter, ncol;
+  const Result     ref = Reference(pb);
+  PetscInt         mm, kk, nn, niter, ncol;
   const PetscReal *W, *GW, *table;
-  Vec             H;
-  double          recon;
+  Vec              H;
+  double           recon;
   PCALL(NMFGetW(nmf, &mm, &kk, &W));
   PCALL(NMFGetGW(nmf, &nn, &kk, &GW));
   PCALL(NMFGetH(nmf, &H));

@@ -77,8 +77,10 @@ inline Vec PixelVec(DM da)
   PetscInt dof;
   Vec      v;
   PCALL(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  if (PixelDof(da) != dof) PCALL(NMFCreateDataVec(da, &v));
-  else PCALL(DMCreateGlobalVector(da, &v));
+  if (PixelDof(da) != dof)
+    PCALL(NMFCreateDataVec(da, &v));
+  else
+    PCALL(DMCreateGlobalVector(da, &v));
   return v;
 }
 
@@ -87,8 +89,8 @@ inline Vec PixelVec(DM da)
    holds the owned block row-major (x fastest), PixelDof values per pixel. */
 inline void ForEachOwnedPixel(DM da, Vec v, const std::function<void(PetscInt, PetscScalar *)> &f)
 {
-  PetscInt     dim, nx, xs, ys, xm, ym;
-  PetscScalar *a;
+  PetscInt       dim, nx, xs, ys, xm, ym;
+  PetscScalar   *a;
   const PetscInt dof = PixelDof(da);
   PCALL(DMDAGetInfo(da, &dim, &nx, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PCALL(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
@@ -237,8 +239,10 @@ inline std::vector<double> SerialSimplexNu(PetscInt k, PetscInt p, const double 
   }
   auto step = [&](PetscInt q) {
     const double fa = SimplexResidual(k, num + q * k, den + q * k, eps, a[q]);
-    if (fa * fmid[q] <= 0) b[q] = mid[q]; /* f(a) f(mid) <= 0: the root is in [a, mid] */
-    else a[q] = mid[q];
+    if (fa * fmid[q] <= 0)
+      b[q] = mid[q]; /* f(a) f(mid) <= 0: the root is in [a, mid] */
+    else
+      a[q] = mid[q];
     mid[q]  = (a[q] + b[q]) / 2;
     fmid[q] = SimplexResidual(k, num + q * k, den + q * k, eps, mid[q]);
   };

@@ -33,8 +33,8 @@ PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, h
 PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath);
 int            NMFIOGetDims_Private(hid_t dset, hsize_t dims[8]);
 /* numpy's name of a dataset's stored type (uint16, float32, ...), or "other" */
-void           NMFIOTypeName_Private(hid_t dset, char name[], size_t len);
-void           NMFIOCloseAll_Private(hid_t dset, hid_t file);
+void NMFIOTypeName_Private(hid_t dset, char name[], size_t len);
+void NMFIOCloseAll_Private(hid_t dset, hid_t file);
 
 /* ---------------------------------------------------------------- blocks */
 
@@ -61,9 +61,9 @@ hid_t NMFIOCreateBlockMemSpace_Private(int nd, const hsize_t dims[], const NMFIO
 void NMFIOAttrDoubles_Private(hid_t obj, const char *name, const double *v, hsize_t len);
 void NMFIOAttrInt_Private(hid_t obj, const char *name, long long v);
 void NMFIOAttrString_Private(hid_t obj, const char *name, const std::string &v); /* fixed length */
-void NMFIOAttrBool_Private(hid_t obj, const char *name, PetscBool v);          /* uint8 */
+void NMFIOAttrBool_Private(hid_t obj, const char *name, PetscBool v);            /* uint8 */
 void NMFIOAttrUTF8_Private(hid_t obj, const char *name, const std::string &v);   /* variable-length UTF-8, as h5py */
-void NMFIOAttrBoolEnum_Private(hid_t obj, const char *name, bool v);            /* h5py's bool (enum of int8) */
+void NMFIOAttrBoolEnum_Private(hid_t obj, const char *name, bool v);             /* h5py's bool (enum of int8) */
 /* attribute readers: false when the attribute is absent or of another kind */
 bool NMFIOReadAttrString_Private(hid_t obj, const char *name, std::string *v);
 bool NMFIOReadAttrDouble_Private(hid_t obj, const char *name, double *v);

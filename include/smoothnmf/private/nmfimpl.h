@@ -40,9 +40,9 @@ struct NMFFingerprint {
 typedef struct _NMFOps *NMFOps;
 struct _NMFOps {
   PetscErrorCode (*setfromoptions)(NMF, PetscOptionItems *); /* the type's own options */
-  PetscErrorCode (*setup)(NMF);                               /* the type's own checks, at NMFSetUp */
-  PetscErrorCode (*initialsteps)(NMF);                        /* the starting step parameters (gamma_H, gamma_W, gamma_initial) */
-  PetscErrorCode (*hstep)(NMF, const PetscReal D[]);          /* H -> H_new */
+  PetscErrorCode (*setup)(NMF);                              /* the type's own checks, at NMFSetUp */
+  PetscErrorCode (*initialsteps)(NMF);                       /* the starting step parameters (gamma_H, gamma_W, gamma_initial) */
+  PetscErrorCode (*hstep)(NMF, const PetscReal D[]);         /* H -> H_new */
   PetscErrorCode (*wstep)(NMF, const PetscReal D[], std::vector<double> &W_new);
   PetscErrorCode (*view)(NMF, PetscViewer);
   PetscErrorCode (*reset)(NMF);   /* release the state of a solve */
@@ -50,9 +50,9 @@ struct _NMFOps {
 };
 
 /* the type registry (nmfbasic.cpp): NMFRegister adds to it, NMFRegisterAll the built-in types */
-extern PetscFunctionList NMFList;
-PetscErrorCode           NMFRegisterAll(void);
-PetscErrorCode           NMFRegisterDestroy_Private(void);
+extern PetscFunctionList    NMFList;
+PetscErrorCode              NMFRegisterAll(void);
+PetscErrorCode              NMFRegisterDestroy_Private(void);
 PETSC_EXTERN PetscErrorCode NMFCreate_LogSurrogate(NMF);
 PETSC_EXTERN PetscErrorCode NMFCreate_L2Surrogate(NMF);
 PETSC_EXTERN PetscErrorCode NMFCreate_ProjectedGradient(NMF);
@@ -61,20 +61,20 @@ PETSC_EXTERN PetscErrorCode NMFCreate_ProjectedGradient(NMF);
    C++ members (the defaults below) over that memory, keeping the header. */
 struct _p_NMF {
   PETSCHEADER(struct _NMFOps);
-  void    *data;     /* the type's own context */
-  MPI_Comm comm;     /* PetscObjectComm((PetscObject)nmf), kept at hand */
+  void    *data; /* the type's own context */
+  MPI_Comm comm; /* PetscObjectComm((PetscObject)nmf), kept at hand */
 
   /* what the type sets in its NMFCreate_XXX */
-  PetscInt    nsteps             = 1;   /* the step parameters gamma takes: 1 (sigma_L) or 2 (gamma_H, gamma_W) */
-  PetscReal   gamma_default      = 8.0; /* NMFGetGamma without a given gamma (0: computed at the solve) */
-  const char *gamma_default_text = "8"; /* the same, in words (the view) */
+  PetscInt    nsteps             = 1;           /* the step parameters gamma takes: 1 (sigma_L) or 2 (gamma_H, gamma_W) */
+  PetscReal   gamma_default      = 8.0;         /* NMFGetGamma without a given gamma (0: computed at the solve) */
+  const char *gamma_default_text = "8";         /* the same, in words (the view) */
   PetscBool   ratio_shift        = PETSC_FALSE; /* pass A forms X / (D H + log_shift) (espm's l2_surrogate) */
 
   /* the parameters (espm's names): their defaults, checks, help and uses are in the parameter
      table (NMFParamTable, nmfparams.cpp), which NMFCreate's NMFParamDefaults_Private applies */
-  PetscInt            k;        /* n_components */
+  PetscInt            k; /* n_components */
   PetscReal           lambda_L;
-  std::vector<double> mu;       /* one value, or one per component */
+  std::vector<double> mu; /* one value, or one per component */
   PetscReal           epsilon_reg;
   PetscBool           force_simplex;
   PetscReal           dicotomy_tol;
@@ -87,29 +87,29 @@ struct _p_NMF {
   PetscBool           random_state_set; /* random_state given (else drawn at the set-up) */
   PetscReal           log_shift;
   PetscInt            eval_print, verbose;
-  PetscInt            scree_n;   /* scree: number of leading singular values of X to compute */
+  PetscInt            scree_n;                      /* scree: number of leading singular values of X to compute */
   NMFInitType         init_used = NMF_INIT_DEFAULT; /* what NMFSetUp actually did */
 
   /* data: the n values of each owned pixel, pixel-major, p_local n of them in 64-bit sizes (no
      PETSc index of X, so n p may pass 2^31): Xc of type xtype, the value xscale * stored.  daX is
      the pixel grid (NMFCreateDataDM); X is the application's Vec when NMFSetData gave one (Xc then
      points into its array and Xc_owned is false). */
-  NMFDataType xtype    = NMF_DATA_FLOAT64;
-  void       *Xc       = nullptr;
-  PetscBool   Xc_owned = PETSC_FALSE;
-  double      xscale   = 1.0;
-  DM        daX = nullptr;
-  Vec       X = nullptr;
-  PetscInt  n = 0, p = 0, ny = 0, nx = 0;
-  PetscBool has_shape = PETSC_FALSE;
-  PetscInt  p_local = 0;
-  PetscInt  xs = 0, ys = 0, xm = 0, ym = 0; /* owned block: columns xs..xs+xm, rows ys..ys+ym (1-D: xs, xm) */
-  std::vector<double> G;                    /* n x m row-major; empty means identity */
+  NMFDataType         xtype    = NMF_DATA_FLOAT64;
+  void               *Xc       = nullptr;
+  PetscBool           Xc_owned = PETSC_FALSE;
+  double              xscale   = 1.0;
+  DM                  daX      = nullptr;
+  Vec                 X        = nullptr;
+  PetscInt            n = 0, p = 0, ny = 0, nx = 0;
+  PetscBool           has_shape = PETSC_FALSE;
+  PetscInt            p_local   = 0;
+  PetscInt            xs = 0, ys = 0, xm = 0, ym = 0; /* owned block: columns xs..xs+xm, rows ys..ys+ym (1-D: xs, xm) */
+  std::vector<double> G;                              /* n x m row-major; empty means identity */
   PetscInt            m = 0;
-  std::vector<double> W_init, fixed_W;      /* m x k row-major, empty when not given */
+  std::vector<double> W_init, fixed_W; /* m x k row-major, empty when not given */
   Vec                 H_init = nullptr, fixed_H = nullptr;
-  PetscBool           hold_W = PETSC_FALSE; /* transform: W is learned already, no W steps */
-  bool                H_above_floor = true; /* every H stays >= log_shift (no held value below it) */
+  PetscBool           hold_W        = PETSC_FALSE; /* transform: W is learned already, no W steps */
+  bool                H_above_floor = true;        /* every H stays >= log_shift (no held value below it) */
 
   /* state */
   DM                  daH = nullptr; /* k dof per pixel, stencil width 1 with a shape */
@@ -119,11 +119,12 @@ struct _p_NMF {
   std::vector<double> HL;       /* H Delta of the current H (k x p_local), when lambda_L != 0 */
   PetscBool           setupcalled = PETSC_FALSE, solved = PETSC_FALSE;
   PetscReal           norm_factor = 1.0, const_KL = 0.0, reconstruction_err = 0.0;
-  double              x_sum = 0.0; /* sum of X as prepared (NMFPrepareData_Private) */
+  double              x_sum        = 0.0; /* sum of X as prepared (NMFPrepareData_Private) */
   PetscReal           init_seconds = 0.0, fit_seconds = 0.0;
-  std::vector<double> scree;                   /* the scree_n leading singular values of the prepared X */
-  PetscReal           scree_sum_squares = 0.0; /* ||X||_F^2 of the prepared X: the sum of all squared singular values */
-  PetscBool           data_prepared = PETSC_FALSE; /* X was prepared (NMFPrepareData_Private) by an earlier set-up */
+  std::vector<double> scree;                            /* the scree_n leading singular values of the prepared X */
+  PetscInt            svd_gram_fallbacks = 0;           /* SVDs that fell back to the dense n x n Gram matrix (singular_vectors.cpp: SLEPc did not converge) */
+  PetscReal           scree_sum_squares  = 0.0;         /* ||X||_F^2 of the prepared X: the sum of all squared singular values */
+  PetscBool           data_prepared      = PETSC_FALSE; /* X was prepared (NMFPrepareData_Private) by an earlier set-up */
   PetscBool           prepared_normalize = PETSC_FALSE; /* the normalize it was prepared with */
 
   double              gamma_H = 8.0, gamma_W = 0.0; /* current step parameters (sigma_L for the surrogates) */
@@ -142,27 +143,27 @@ struct _p_NMF {
   std::vector<double>              losses_table;
 
   /* the application's own layout (matdata.cpp): NMFSetImageShape, NMFSetDataMat, NMFGet*Mat */
-  PetscInt    shape_ny = 0, shape_nx = 0;                  /* image shape for NMFSetDataMat; 0, 0: none */
-  PetscLayout app_rows = nullptr;                          /* row ownership of the application's X Mat */
+  PetscInt    shape_ny = 0, shape_nx = 0;                      /* image shape for NMFSetDataMat; 0, 0: none */
+  PetscLayout app_rows = nullptr;                              /* row ownership of the application's X Mat */
   Mat         Hmat = nullptr, Wmat = nullptr, GWmat = nullptr; /* the results as Mats, built on request */
   /* the stopping rules (NMFSetConvergenceTest; NMFConvergedDefault by default) */
   PetscErrorCode (*converged)(NMF, PetscInt, PetscReal, PetscReal, PetscReal, NMFConvergedReason *, void *) = nullptr;
-  void *converged_ctx = nullptr;
-  PetscErrorCode (*converged_destroy)(void **) = nullptr;
+  void *converged_ctx                                                                                       = nullptr;
+  PetscErrorCode (*converged_destroy)(void **)                                                              = nullptr;
   /* iteration monitors (NMFMonitorSet, nmfmon.cpp), checkpoints and restarts (src/io/checkpoint*.cpp) */
-  PetscInt            monitor_default = -1;   /* NMFMonitorDefault: 1 on, 0 off, -1 when verbose > 0 */
-  PetscInt            nmonitors = 0;
+  PetscInt            monitor_default                   = -1; /* NMFMonitorDefault: 1 on, 0 off, -1 when verbose > 0 */
+  PetscInt            nmonitors                         = 0;
   NMFMonitorFn        monitor[NMF_MAX_MONITORS]         = {};
   void               *monitor_ctx[NMF_MAX_MONITORS]     = {};
   NMFMonitorDestroyFn monitor_destroy[NMF_MAX_MONITORS] = {};
-  PetscBool           interrupt = PETSC_FALSE;               /* NMFInterrupt: stop after this iteration */
-  PetscBool           resumed   = PETSC_FALSE;               /* W, H, n_iter, losses, gammas, eval_* restored */
-  double              eval_before = 0, eval_init = 0;        /* the stopping rules' previous and initial losses (during the monitors: the loss of the current iterate) */
-  double              fit_seconds_before = 0;                /* iteration time spent before a restart */
-  double              fit_start = 0;                         /* MPI_Wtime() at the start, less fit_seconds_before */
-  std::string         restart_file;                          /* NMFIOSetRestart: read instead of initializing */
-  PetscBool           fingerprint_wanted = PETSC_FALSE;      /* take the input's fingerprint in NMFSetUp */
-  NMFFingerprint      fingerprint;                           /* of the raw X, before preparation */
+  PetscBool           interrupt                         = PETSC_FALSE; /* NMFInterrupt: stop after this iteration */
+  PetscBool           resumed                           = PETSC_FALSE; /* W, H, n_iter, losses, gammas, eval_* restored */
+  double              eval_before = 0, eval_init = 0;                  /* the stopping rules' previous and initial losses (during the monitors: the loss of the current iterate) */
+  double              fit_seconds_before = 0;                          /* iteration time spent before a restart */
+  double              fit_start          = 0;                          /* MPI_Wtime() at the start, less fit_seconds_before */
+  std::string         restart_file;                                    /* NMFIOSetRestart: read instead of initializing */
+  PetscBool           fingerprint_wanted = PETSC_FALSE;                /* take the input's fingerprint in NMFSetUp */
+  NMFFingerprint      fingerprint;                                     /* of the raw X, before preparation */
 };
 
 /* ------------------------------------------------------------------ the parameter table
@@ -180,22 +181,22 @@ enum NMFParamKind {
   NMF_PARAM_TYPE   /* the NMF type (espm's algo), a name in NMFList */
 };
 enum NMFParamFlag {
-  NMF_PARAM_RESTART   = 1, /* a restart from a checkpoint must have the same value */
-  NMF_PARAM_RESULT    = 2, /* written as an attribute of the result (the value used) */
-  NMF_PARAM_IF_NONZERO = 4 /* the attribute only when the value is not 0 */
+  NMF_PARAM_RESTART    = 1, /* a restart from a checkpoint must have the same value */
+  NMF_PARAM_RESULT     = 2, /* written as an attribute of the result (the value used) */
+  NMF_PARAM_IF_NONZERO = 4  /* the attribute only when the value is not 0 */
 };
 struct NMFParamInfo {
   const char  *name;
   NMFParamKind kind;
-  void *(*field)(NMF);     /* where the object holds the value */
-  void *(*used)(NMF);      /* where it holds the value the solve used, when it differs (or NULL) */
-  double       lo, hi;     /* the check: lo <= value <= hi, finite (REAL, REALS, INT) */
-  PetscBool    lo_open;    /* lo < value */
-  PetscInt     nmax;       /* REALS: at most this many values */
-  unsigned     flags;      /* NMFParamFlag */
-  double       deflt;      /* the default (REALS: one value, or NAN for none; TYPE: NMFLOGSURROGATE) */
-  const char  *help;
-  const char  *setter;     /* the manual page of its setter */
+  void *(*field)(NMF); /* where the object holds the value */
+  void *(*used)(NMF);  /* where it holds the value the solve used, when it differs (or NULL) */
+  double      lo, hi;  /* the check: lo <= value <= hi, finite (REAL, REALS, INT) */
+  PetscBool   lo_open; /* lo < value */
+  PetscInt    nmax;    /* REALS: at most this many values */
+  unsigned    flags;   /* NMFParamFlag */
+  double      deflt;   /* the default (REALS: one value, or NAN for none; TYPE: NMFLOGSURROGATE) */
+  const char *help;
+  const char *setter; /* the manual page of its setter */
 };
 extern const NMFParamInfo NMFParamTable[];
 extern const PetscInt     NMFParamCount;
@@ -205,11 +206,11 @@ PetscErrorCode NMFParamCheckReal_Private(NMF nmf, const NMFParamInfo *p, PetscIn
 PetscErrorCode NMFParamCheckInt_Private(NMF nmf, const NMFParamInfo *p, PetscInt64 v);
 /* the value as numbers (PetscBool 0/1, an enum or built-in type its index, another type a hash
    of its name) and as text; used = the value the solve used */
-void           NMFParamValues_Private(NMF nmf, const NMFParamInfo *p, bool used, std::vector<double> &values, std::string &text);
+void NMFParamValues_Private(NMF nmf, const NMFParamInfo *p, bool used, std::vector<double> &values, std::string &text);
 /* sets every parameter to its default (NMFCreate) */
-void           NMFParamDefaults_Private(NMF nmf);
+void NMFParamDefaults_Private(NMF nmf);
 /* copies every parameter of the table from src to dst (not the type, set with NMFSetType) */
-void           NMFParamCopy_Private(NMF src, NMF dst);
+void NMFParamCopy_Private(NMF src, NMF dst);
 /* the debug checks of espm's debug (-nmf_debug): W, H finite and >= log_shift, H on the simplex
    when forced; names the step and the first entry that failed.  Collective. */
 PetscErrorCode NMFDebugCheck_Private(NMF nmf, const char *step, const double *W, Vec H);
@@ -224,7 +225,13 @@ extern PetscClassId  NMF_CLASSID;
 extern PetscLogEvent NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
 /* the phases shown by -log_view as stages (and events); pass A, which also forms the numerator of
    the next H step, is the loss phase */
-enum NMFPhase { NMF_PHASE_READ, NMF_PHASE_INIT, NMF_PHASE_H, NMF_PHASE_W, NMF_PHASE_LOSS, NMF_PHASE_WRITE, NMF_PHASES };
+enum NMFPhase { NMF_PHASE_READ,
+                NMF_PHASE_INIT,
+                NMF_PHASE_H,
+                NMF_PHASE_W,
+                NMF_PHASE_LOSS,
+                NMF_PHASE_WRITE,
+                NMF_PHASES };
 PetscErrorCode NMFPhaseBegin_Private(NMFPhase ph);
 PetscErrorCode NMFPhaseEnd_Private(NMFPhase ph);
 
@@ -237,9 +244,9 @@ PetscErrorCode NMFPhaseEnd_Private(NMFPhase ph);
    (PETSC_ERR_MEM for std::bad_alloc and std::length_error: a size too large to allocate).
    NMFExceptionError_Private gives the PETSc error of the exception being handled (exceptions.cpp). */
 PetscErrorCode NMFExceptionError_Private(const char *func, const char *file, int line);
-#define NMF_CATCH_EXCEPTIONS \
-  catch (...) \
-  { \
+#define NMF_CATCH_EXCEPTIONS                                                   \
+  catch (...)                                                                  \
+  {                                                                            \
     return NMFExceptionError_Private(PETSC_FUNCTION_NAME, __FILE__, __LINE__); \
   }
 

@@ -11,6 +11,14 @@ const char *const NMFLossNames[NMF_LOSS_COLUMNS] = {"full_loss", "KL_div_loss", 
 PetscFunctionList NMFList              = nullptr;
 static PetscBool  NMFRegisterAllCalled = PETSC_FALSE;
 
+/*@
+   NMFConvergedReasonName - Gives espm's stop_reason string for a reason ("max_iter",
+   "rel_change_WH", "rel_change_loss", "nan", "negative_decrease", "iterating").
+
+   Not Collective
+
+   Level: beginner
+@*/
 const char *NMFConvergedReasonName(NMFConvergedReason reason)
 {
   switch (reason) {
@@ -149,12 +157,12 @@ try {
   nmf->losses.clear();
   nmf->losses_table.clear();
   nmf->gamma_initial.clear();
-  nmf->n_iter      = 0;
-  nmf->reason      = NMF_CONVERGED_ITERATING;
-  nmf->setupcalled = PETSC_FALSE;
-  nmf->solved      = PETSC_FALSE;
-  nmf->resumed     = PETSC_FALSE;
-  nmf->interrupt   = PETSC_FALSE;
+  nmf->n_iter             = 0;
+  nmf->reason             = NMF_CONVERGED_ITERATING;
+  nmf->setupcalled        = PETSC_FALSE;
+  nmf->solved             = PETSC_FALSE;
+  nmf->resumed            = PETSC_FALSE;
+  nmf->interrupt          = PETSC_FALSE;
   nmf->fit_seconds_before = 0;
   PetscFunctionReturn(0);
 }

@@ -27,7 +27,7 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
   PetscCall(NMFDestroyData_Private(nmf));
   PetscCall(DMDestroy(&nmf->daX));
   PetscCall(PetscLayoutDestroy(&nmf->app_rows)); /* NMFSetDataMat sets it again after this */
-  nmf->daX       = da;
+  nmf->daX = da;
   PetscCall(NMFDataDMGetChannels(da, &nmf->n));
   nmf->has_shape = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
   if (dim == 2) {
@@ -48,6 +48,27 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetData - Gives the map X to the solver as a vector of its owned pixels.
+
+   Collective
+
+   Input Parameters:
++  nmf - the object
+.  da  - a DMDA from NMFCreateDataDM() (2-D: the image shape is the DMDA's; 1-D: no shape), or an
+         application's DMDA with n dof per pixel
+-  X   - a vector of local size n p_local (NMFCreateDataVec(), or a global vector of an n-dof
+         DMDA): each owned pixel holds its n channels, contiguous
+
+   Notes:
+   The solver keeps a reference and reads X's array in place; X is modified in place by the
+   data preparation (all-zero pixels and channels set to log_shift, normalization).  Its object
+   name, if any, is used in error messages.
+
+   Level: beginner
+
+.seealso: NMFSetDataMat(), NMFSetDataCompact(), NMFCreateDataDM(), NMFCreateDataVec()
+@*/
 PetscErrorCode NMFSetData(NMF nmf, DM da, Vec X)
 try {
   PetscInt     nloc;
@@ -69,6 +90,25 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetDataCompact - Gives the map X to the solver in a compact type.
+
+   Collective
+
+   Input Parameters:
++  nmf   - the object
+.  da    - a DMDA from NMFCreateDataDM()
+.  type  - NMF_DATA_FLOAT64, NMF_DATA_FLOAT32, NMF_DATA_UINT16 or NMF_DATA_UINT8
+-  array - the owned pixels (in the order of the DMDA's pixels, n channels each, so n p_local
+           values: a 64-bit size, any size of map) as double, float, uint16_t or uint8_t,
+           allocated with PetscMalloc(); the object takes it and frees it.  The passes over X
+           convert inside their loops.
+
+   Options Database Key (program):
+.  -data_type <native,float64,float32> - the storage type the program uses
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
 try {
   PetscFunctionBegin;
@@ -81,6 +121,19 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFGetAbundanceDM - Gets the DMDA of H: k dof per pixel, the ownership of the data's DMDA.
+
+   Collective on the first call, Not Collective afterwards
+
+   Output Parameter:
+.  daH - the DMDA; it belongs to the object
+
+   Notes:
+   Valid after the data is set and once n_components is set.
+
+   Level: advanced
+@*/
 PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH)
 {
   PetscFunctionBegin;
@@ -97,6 +150,24 @@ static PetscErrorCode CheckFinite(MPI_Comm comm, PetscInt len, const PetscReal a
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetG - Sets a known G (n x m): X ~ G W H with W (m x k).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+.  n, m - the shape of G (n = the number of channels)
+-  G    - row-major values (copied), the same on every rank; NULL means the identity (the
+          default, never stored).  G must be finite, >= 0, with no all-zero row.
+
+   Options Database Key (program):
+.  -G FILE:DATASET - an (n, m) dataset
+
+   Level: intermediate
+
+.seealso: NMFSetGMat(), NMFGetG()
+@*/
 PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[])
 try {
   PetscFunctionBegin;
@@ -131,6 +202,21 @@ static PetscErrorCode SetReplicatedMatrix(NMF nmf, PetscInt m, PetscInt k, const
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetInitialW - Sets the initial W (custom initialization).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+.  m, k - its shape: m = the columns of G (the channels without G), k = n_components
+-  W    - row-major values (copied), the same on every rank, finite and >= 0
+
+   Options Database Key (program):
+.  -init_W FILE:DATASET - implies -nmf_init custom
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetInitialW(NMF nmf, PetscInt m, PetscInt k, const PetscReal W[])
 try {
   PetscFunctionBegin;
@@ -139,6 +225,22 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetFixedW - Holds some entries of W: a mask of W's shape, entries >= 0 are held at that
+   value, negative entries are free.
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+.  m, k - the shape of W
+-  mask - row-major values (copied), the same on every rank
+
+   Options Database Key (program):
+.  -fixed_W FILE:DATASET
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetFixedW(NMF nmf, PetscInt m, PetscInt k, const PetscReal mask[])
 try {
   PetscFunctionBegin;
@@ -147,6 +249,21 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetHoldW - Keeps W at its initial value: only H steps run (the transform of a new map with
+   learned spectra).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+-  hold - PETSC_TRUE to hold W
+
+   Options Database Key (program):
+.  -transform RESULT.h5 - W from a previous result, held
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetHoldW(NMF nmf, PetscBool hold)
 {
   PetscFunctionBegin;
@@ -169,11 +286,26 @@ static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetInitialH - Sets the initial H (custom initialization).
+
+   Collective
+
+   Input Parameters:
++  nmf - the object
+-  H   - a global vector of the abundance DM (NMFGetAbundanceDM()), k values per pixel, finite
+         and >= 0; the object keeps a reference.  Its object name names it in error messages.
+
+   Options Database Key (program):
+.  -init_H FILE:DATASET - implies -nmf_init custom
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
 try {
   const PetscScalar *h;
   PetscInt64         mine = INT64_MAX, best;
-  double             v = 0;
+  double             v    = 0;
   const char        *name;
 
   PetscFunctionBegin;
@@ -197,6 +329,20 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetFixedH - Holds some entries of H: a mask, entries >= 0 are held at that value.
+
+   Collective
+
+   Input Parameters:
++  nmf  - the object
+-  mask - a global vector of the abundance DM (the object keeps a reference)
+
+   Options Database Key (program):
+.  -fixed_H FILE:DATASET
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask)
 {
   PetscFunctionBegin;
@@ -204,6 +350,16 @@ PetscErrorCode NMFSetFixedH(NMF nmf, Vec mask)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetHoldW - Tells whether W is held (NMFSetHoldW()).
+
+   Not Collective
+
+   Output Parameter:
+.  hold - PETSC_TRUE when only H steps run
+
+   Level: advanced
+@*/
 PetscErrorCode NMFGetHoldW(NMF nmf, PetscBool *hold)
 {
   PetscFunctionBegin;
@@ -211,6 +367,18 @@ PetscErrorCode NMFGetHoldW(NMF nmf, PetscBool *hold)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetG - Gets the known G.
+
+   Not Collective
+
+   Output Parameters:
++  n, m - its shape (0, 0 for the identity; each may be NULL)
+-  G    - row-major values, the same on every rank, or NULL for the identity; they belong to
+          the object
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetG(NMF nmf, PetscInt *n, PetscInt *m, const PetscReal **G)
 {
   PetscFunctionBegin;
@@ -221,6 +389,17 @@ PetscErrorCode NMFGetG(NMF nmf, PetscInt *n, PetscInt *m, const PetscReal **G)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetDataSizes - Gets the size of the data.
+
+   Not Collective
+
+   Output Parameters:
++  n - the number of channels (may be NULL)
+-  p - the number of pixels (may be NULL)
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetDataSizes(NMF nmf, PetscInt *n, PetscInt *p)
 {
   PetscFunctionBegin;
@@ -228,4 +407,3 @@ PetscErrorCode NMFGetDataSizes(NMF nmf, PetscInt *n, PetscInt *p)
   if (p) *p = nmf->p;
   PetscFunctionReturn(0);
 }
-

@@ -6,6 +6,22 @@
 #include <smoothnmf/private/nmfimpl.h>
 #include <algorithm>
 
+/*@
+   NMFSetImageShape - Sets the image shape of the data given next with NMFSetDataMat(): row r
+   of the data matrix is the pixel of image row r / nx and column r % nx (pixel-major order), and
+   the Laplacian smoothness penalty acts on the ny x nx grid.  Without it the pixels form a list
+   (no shape: the identity in place of the Laplacian).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf    - the object
+-  ny, nx - the image shape, both at least 2; ny = nx = 0 removes the shape
+
+   Level: intermediate
+
+.seealso: NMFSetDataMat(), NMFGetImageShape()
+@*/
 PetscErrorCode NMFSetImageShape(NMF nmf, PetscInt ny, PetscInt nx)
 {
   PetscFunctionBegin;
@@ -15,6 +31,18 @@ PetscErrorCode NMFSetImageShape(NMF nmf, PetscInt ny, PetscInt nx)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetImageShape - Gets the image shape of the data.
+
+   Not Collective
+
+   Output Parameters:
++  ny - the number of image rows; 0 when the data have no image shape
+-  nx - the number of image columns (the number of pixels when ny = 0).  Before any data is
+        set, the values given to NMFSetImageShape().
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetImageShape(NMF nmf, PetscInt *ny, PetscInt *nx)
 {
   PetscFunctionBegin;
@@ -150,8 +178,8 @@ static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscIn
   PetscCall(SolverPixelIndices(da, r0, r1, idx));
 
   /* the owned rows grouped by destination rank (stable: ascending row within a rank) */
-  const PetscInt              nrows = r1 - r0;
-  std::vector<PetscMPIInt>    dest(nrows), scount(size, 0), rcount(size), sdispl(size + 1, 0), rdispl(size + 1, 0);
+  const PetscInt           nrows = r1 - r0;
+  std::vector<PetscMPIInt> dest(nrows), scount(size, 0), rcount(size), sdispl(size + 1, 0), rdispl(size + 1, 0);
   for (PetscInt r = 0; r < nrows; r++) {
     dest[r] = (PetscMPIInt)(std::upper_bound(solver_start.begin(), solver_start.end(), idx[r]) - solver_start.begin()) - 1;
     scount[dest[r]]++;
@@ -187,13 +215,40 @@ static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscIn
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetDataMat - Gives the map X to the solver as the application's own distributed matrix of
+   pixels x channels, with whatever row ownership the application has.
+
+   Collective
+
+   Input Parameters:
++  nmf - the object
+-  X   - an assembled Mat of p rows (pixels) and n columns (channels) on the object's
+         communicator (a sequential Mat only on one rank): MATDENSE (MATSEQDENSE, MATMPIDENSE)
+         is read through its array, any other type (MATAIJ, MATBAIJ, ...) through MatGetRow(),
+         absent entries being zeros.  Row r is pixel r; with NMFSetImageShape() called before,
+         the pixel of image row r / nx, column r % nx.
+
+   Notes:
+   Each rank sends its owned rows to the ranks that own them in the solver's layout (a
+   NMFCreateDataDM() DMDA: a 1-D partition of the pixels, or PETSc's 2-D block partition of
+   the image) with one MPI_Alltoallv of whole rows (counted in rows, so maps of n p >= 2^31 values pass); X is never gathered.  X is copied (it is not modified and may
+   be destroyed after the call); peak memory is X plus two copies of the owned rows.  The row
+   ownership of X is remembered for NMFGetHMat().  Mat's object name, if any, names the data in
+   error messages (negative or non-finite entries are refused at NMFSetUp() with their pixel and
+   channel).
+
+   Level: beginner
+
+.seealso: NMFSetImageShape(), NMFGetHMat(), NMFSetGMat(), NMFSetData()
+@*/
 PetscErrorCode NMFSetDataMat(NMF nmf, Mat X)
 try {
-  PetscInt    p, n, r0, r1, ny, nx;
-  PetscBool   parallel;
-  DM          da;
-  PetscLayout rmap;
-  const char *name;
+  PetscInt     p, n, r0, r1, ny, nx;
+  PetscBool    parallel;
+  DM           da;
+  PetscLayout  rmap;
+  const char  *name;
   PetscScalar *x;
 
   PetscFunctionBegin;
@@ -225,6 +280,21 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetGMat - Sets a known G (n x m) from a Mat of any type and distribution; it is small and
+   is gathered on every rank.
+
+   Collective
+
+   Input Parameters:
++  nmf - the object
+-  G   - an assembled Mat, n rows (channels) by m columns, on the object's communicator, or a
+         sequential Mat holding all of G on each rank (the same on every rank)
+
+   Level: intermediate
+
+.seealso: NMFSetG()
+@*/
 PetscErrorCode NMFSetGMat(NMF nmf, Mat G)
 try {
   PetscInt  n, m, r0, r1;
@@ -250,13 +320,32 @@ static PetscErrorCode CheckSolved(NMF nmf, const char *fn)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetHMat - Gets H as a dense Mat of p rows (pixels, in the order of the data matrix) and k
+   columns (components), distributed like the application's data.
+
+   Collective on the first call
+
+   Output Parameter:
+.  H - a MATDENSE on the object's communicator whose row ownership is that of the X given to
+       NMFSetDataMat() (PETSc's default split of the p rows when the data came as a DMDA
+       vector); it belongs to the object (do not destroy it; PetscObjectReference() it to keep
+       it after NMFDestroy())
+
+   Notes:
+   H is sent back from the solver's layout with one VecScatter (event NMFRedistribute).
+
+   Level: beginner
+
+.seealso: NMFSetDataMat(), NMFGetH()
+@*/
 PetscErrorCode NMFGetHMat(NMF nmf, Mat *H)
 try {
-  const PetscInt k = nmf->k;
-  PetscInt       r0, r1, lda;
-  Vec            rows;
-  VecScatter     sc;
-  PetscScalar   *a;
+  const PetscInt     k = nmf->k;
+  PetscInt           r0, r1, lda;
+  Vec                rows;
+  VecScatter         sc;
+  PetscScalar       *a;
   const PetscScalar *h;
 
   PetscFunctionBegin;
@@ -312,6 +401,17 @@ static PetscErrorCode SeqDenseFromRowMajor(PetscInt rows, PetscInt cols, const d
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetWMat - Gets W (m x k) as a sequential dense Mat on each rank.
+
+   Not Collective
+
+   Output Parameter:
+.  W - a MATSEQDENSE on PETSC_COMM_SELF; it belongs to the object (do not destroy it;
+       PetscObjectReference() it to keep it after NMFDestroy())
+
+   Level: beginner
+@*/
 PetscErrorCode NMFGetWMat(NMF nmf, Mat *W)
 {
   PetscFunctionBegin;
@@ -321,6 +421,17 @@ PetscErrorCode NMFGetWMat(NMF nmf, Mat *W)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetGWMat - Gets D = G W (n x k), the component spectra, as a sequential dense Mat on each
+   rank.
+
+   Not Collective
+
+   Output Parameter:
+.  GW - a MATSEQDENSE on PETSC_COMM_SELF; it belongs to the object
+
+   Level: beginner
+@*/
 PetscErrorCode NMFGetGWMat(NMF nmf, Mat *GW)
 {
   PetscFunctionBegin;

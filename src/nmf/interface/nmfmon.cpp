@@ -26,6 +26,23 @@ PetscErrorCode NMFMonitorDefault(NMF nmf, PetscInt it, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/*@C
+   NMFMonitorSet - Adds a monitor (at most 8), called on every rank at the end of each iteration
+   of NMFSolve(), after the stopping rules (NMFGetConvergedReason() tells whether the iteration
+   was the last), in the order they were set; it may be collective.
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the NMF object
+.  monitor - the function, called as monitor(nmf, it, ctx) with it the iterations done
+.  ctx - its context, or NULL
+-  destroy - frees ctx when the monitors are cancelled or the NMF destroyed, or NULL
+
+   Level: intermediate
+
+.seealso: NMFMonitorDefault(), NMFMonitorCancel(), NMFInterrupt()
+@*/
 PetscErrorCode NMFMonitorSet(NMF nmf, NMFMonitorFn monitor, void *ctx, NMFMonitorDestroyFn destroy)
 {
   PetscFunctionBegin;
@@ -38,6 +55,18 @@ PetscErrorCode NMFMonitorSet(NMF nmf, NMFMonitorFn monitor, void *ctx, NMFMonito
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFMonitorCancel - Removes every monitor, the default one included, destroying their contexts.
+
+   Logically Collective
+
+   Input Parameter:
+.  nmf - the NMF object
+
+   Level: intermediate
+
+.seealso: NMFMonitorSet()
+@*/
 PetscErrorCode NMFMonitorCancel(NMF nmf)
 {
   PetscFunctionBegin;
@@ -48,6 +77,10 @@ PetscErrorCode NMFMonitorCancel(NMF nmf)
   PetscFunctionReturn(0);
 }
 
+/*@ NMFInterrupt - from a monitor, on every rank: NMFSolve ends after this iteration with the reason
+    NMF_INTERRUPTED (the state is the one the monitor saw; the iteration can be resumed from a
+    checkpoint written there, see NMFIOWriteCheckpoint).  An iteration that a stopping rule ends
+    keeps its reason.  Collective. @*/
 PetscErrorCode NMFInterrupt(NMF nmf)
 {
   PetscFunctionBegin;

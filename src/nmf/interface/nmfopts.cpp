@@ -70,8 +70,10 @@ try {
     case NMF_PARAM_INT: {
       PetscInt v = *(PetscInt *)p->field(nmf);
       PetscCall(ReadOption(nmf, o, "an integer", [&] { return PetscOptionsInt(o, help, man, v, &v, &flg); }));
-      if (flg && !strcmp(p->name, "n_components")) PetscCall(NMFSetNComponents(nmf, v));
-      else if (flg && !strcmp(p->name, "scree")) PetscCall(NMFSetScree(nmf, v));
+      if (flg && !strcmp(p->name, "n_components"))
+        PetscCall(NMFSetNComponents(nmf, v));
+      else if (flg && !strcmp(p->name, "scree"))
+        PetscCall(NMFSetScree(nmf, v));
       else if (flg) {
         PetscCall(NMFParamCheckInt_Private(nmf, p, v));
         *(PetscInt *)p->field(nmf) = v;
@@ -96,8 +98,10 @@ try {
       PetscInt                   nv = (PetscInt)v.size();
       for (size_t j = 0; j < cur.size() && j < v.size(); j++) v[j] = cur[j];
       PetscCall(ReadOption(nmf, o, "a number or a comma list of numbers", [&] { return PetscOptionsRealArray(o, help, man, v.data(), &nv, &flg); }));
-      if (flg && !strcmp(p->name, "gamma")) PetscCall(NMFSetGammas(nmf, nv, v.data()));
-      else if (flg && !strcmp(p->name, "mu")) PetscCall(NMFSetMu(nmf, nv, v.data()));
+      if (flg && !strcmp(p->name, "gamma"))
+        PetscCall(NMFSetGammas(nmf, nv, v.data()));
+      else if (flg && !strcmp(p->name, "mu"))
+        PetscCall(NMFSetMu(nmf, nv, v.data()));
     } break;
     case NMF_PARAM_BOOL: {
       PetscBool v = *(PetscBool *)p->field(nmf);

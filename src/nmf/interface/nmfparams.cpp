@@ -126,8 +126,10 @@ void NMFParamDefaults_Private(NMF nmf)
     case NMF_PARAM_SEED: *(PetscInt64 *)f = (PetscInt64)p->deflt; break;
     case NMF_PARAM_REAL: *(PetscReal *)f = p->deflt; break;
     case NMF_PARAM_REALS:
-      if (std::isnan(p->deflt)) ((std::vector<double> *)f)->clear();
-      else ((std::vector<double> *)f)->assign(1, p->deflt);
+      if (std::isnan(p->deflt))
+        ((std::vector<double> *)f)->clear();
+      else
+        ((std::vector<double> *)f)->assign(1, p->deflt);
       break;
     case NMF_PARAM_BOOL: *(PetscBool *)f = p->deflt != 0 ? PETSC_TRUE : PETSC_FALSE; break;
     case NMF_PARAM_INIT: *(NMFInitType *)f = (NMFInitType)(int)p->deflt; break;
@@ -200,6 +202,20 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFSetNComponents - Sets the number of components k (espm's n_components, default 2).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the object
+-  k   - at least 1; cannot change once the abundance DM exists
+
+   Options Database Key:
+.  -nmf_n_components <k>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k)
 {
   PetscFunctionBegin;
@@ -208,6 +224,20 @@ PetscErrorCode NMFSetNComponents(NMF nmf, PetscInt k)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetLambdaL - Sets the weight of the Laplacian smoothness penalty (default 1).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf      - the object
+-  lambda_L - a finite value >= 0
+
+   Options Database Key:
+.  -nmf_lambda_L <l>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L)
 {
   PetscFunctionBegin;
@@ -215,6 +245,21 @@ PetscErrorCode NMFSetLambdaL(NMF nmf, PetscReal lambda_L)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetMu - Sets the weight of the log sparsity penalty (default 0).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the object
+.  nmu - 1 (one value for all components) or k (one per component)
+-  mu  - the values (copied), finite and >= 0
+
+   Options Database Key:
+.  -nmf_mu <mu[,mu2,...]>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
 {
   PetscFunctionBegin;
@@ -223,6 +268,20 @@ PetscErrorCode NMFSetMu(NMF nmf, PetscInt nmu, const PetscReal mu[])
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetEpsilonReg - Sets the shift inside the log penalty, log(H + epsilon_reg) (default 1).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf         - the object
+-  epsilon_reg - a finite value > 0
+
+   Options Database Key:
+.  -nmf_epsilon_reg <e>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg)
 {
   PetscFunctionBegin;
@@ -230,6 +289,20 @@ PetscErrorCode NMFSetEpsilonReg(NMF nmf, PetscReal epsilon_reg)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetForceSimplex - Sets whether each pixel's abundances sum to one (default true).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf           - the object
+-  force_simplex - PETSC_TRUE or PETSC_FALSE
+
+   Options Database Key:
+.  -nmf_force_simplex <bool>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex)
 {
   PetscFunctionBegin;
@@ -237,6 +310,20 @@ PetscErrorCode NMFSetForceSimplex(NMF nmf, PetscBool force_simplex)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetDicotomyTol - Sets the tolerance of the simplex bisection (default 1e-5).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf          - the object
+-  dicotomy_tol - a finite value > 0
+
+   Options Database Key:
+.  -nmf_dicotomy_tol <t>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
 {
   PetscFunctionBegin;
@@ -244,6 +331,23 @@ PetscErrorCode NMFSetDicotomyTol(NMF nmf, PetscReal dicotomy_tol)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetGammas - Sets the step parameters: one value, sigma_L of the surrogate algorithms
+   (default 8), or two, gamma_H and gamma_W of projected_gradient (default: espm's Lipschitz
+   bounds).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf    - the object
+.  ngamma - 1 or 2
+-  gamma  - the values (copied), each > 0
+
+   Options Database Key:
+.  -nmf_gamma <g> or <gH,gW>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetGammas(NMF nmf, PetscInt ngamma, const PetscReal gamma[])
 {
   PetscFunctionBegin;
@@ -252,6 +356,15 @@ PetscErrorCode NMFSetGammas(NMF nmf, PetscInt ngamma, const PetscReal gamma[])
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetGamma - NMFSetGammas() with one value (sigma_L).  Logically Collective.
+   Input Parameters:
++  nmf   - the object
+-  gamma - the value, > 0
+   Options Database Key:
+.  -nmf_gamma <g>
+   Level: advanced
+@*/
 PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
 {
   PetscFunctionBegin;
@@ -259,6 +372,20 @@ PetscErrorCode NMFSetGamma(NMF nmf, PetscReal gamma)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetLinesearch - Sets whether gamma adapts by a line search (default false).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf        - the object
+-  linesearch - PETSC_TRUE or PETSC_FALSE (needs the KL loss and lambda_L > 0)
+
+   Options Database Key:
+.  -nmf_linesearch <bool>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch)
 {
   PetscFunctionBegin;
@@ -266,6 +393,20 @@ PetscErrorCode NMFSetLinesearch(NMF nmf, PetscBool linesearch)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetL2 - Sets the Frobenius loss in place of the generalized KL loss (default false).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the object
+-  l2  - PETSC_TRUE for the Frobenius loss
+
+   Options Database Key:
+.  -nmf_l2 <bool>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2)
 {
   PetscFunctionBegin;
@@ -273,6 +414,21 @@ PetscErrorCode NMFSetL2(NMF nmf, PetscBool l2)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetNormalize - Sets whether X is scaled by k / (mean(X) n) during the fit (default false;
+   W is scaled back at the end).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf       - the object
+-  normalize - PETSC_TRUE or PETSC_FALSE
+
+   Options Database Key:
+.  -nmf_normalize <bool>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetNormalize(NMF nmf, PetscBool normalize)
 {
   PetscFunctionBegin;
@@ -280,6 +436,21 @@ PetscErrorCode NMFSetNormalize(NMF nmf, PetscBool normalize)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetNoStopCriterion - Sets whether all max_iter iterations run, without the stopping rules
+   (default false).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf               - the object
+-  no_stop_criterion - PETSC_TRUE to run max_iter iterations
+
+   Options Database Key:
+.  -nmf_no_stop_criterion <bool>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetNoStopCriterion(NMF nmf, PetscBool no_stop_criterion)
 {
   PetscFunctionBegin;
@@ -294,6 +465,22 @@ PetscErrorCode NMFSetDebug(NMF nmf, PetscBool debug)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetInitType - Sets the initialization (default NMF_INIT_DEFAULT, espm's None: nndsvda when
+   k <= min(n, p), else random).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+-  init - NMF_INIT_DEFAULT, NMF_INIT_RANDOM, NMF_INIT_NNDSVD, NMF_INIT_NNDSVDA,
+          NMF_INIT_NNDSVDAR or NMF_INIT_CUSTOM (with NMFSetInitialW() and/or NMFSetInitialH())
+
+   Options Database Key:
+.  -nmf_init <default,random,nndsvd,nndsvda,nndsvdar,custom>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetInitType(NMF nmf, NMFInitType init)
 {
   PetscFunctionBegin;
@@ -303,6 +490,20 @@ PetscErrorCode NMFSetInitType(NMF nmf, NMFInitType init)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetTolerance - Sets the tolerance of the stopping rules (default 1e-4).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the object
+-  tol - a finite value >= 0
+
+   Options Database Key:
+.  -nmf_tol <tol>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetTolerance(NMF nmf, PetscReal tol)
 {
   PetscFunctionBegin;
@@ -310,6 +511,20 @@ PetscErrorCode NMFSetTolerance(NMF nmf, PetscReal tol)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetMaxIter - Sets the maximum number of iterations (default 200).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf      - the object
+-  max_iter - at least 1
+
+   Options Database Key:
+.  -nmf_max_iter <it>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetMaxIter(NMF nmf, PetscInt max_iter)
 {
   PetscFunctionBegin;
@@ -317,6 +532,22 @@ PetscErrorCode NMFSetMaxIter(NMF nmf, PetscInt max_iter)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetRandomState - Sets the seed of the random initializations.  Draws are keyed by the seed
+   and the global index of each entry, so results do not depend on the number of ranks.  Without
+   it a seed is drawn by rank 0 at NMFSetUp() (espm's None) and recorded.
+
+   Logically Collective
+
+   Input Parameters:
++  nmf  - the object
+-  seed - a value >= 0
+
+   Options Database Key:
+.  -nmf_random_state <seed>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed)
 {
   PetscFunctionBegin;
@@ -327,6 +558,20 @@ PetscErrorCode NMFSetRandomState(NMF nmf, PetscInt64 seed)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetLogShift - Sets the floor epsilon of W, H and the logs (espm's log_shift, default 1e-14).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf       - the object
+-  log_shift - a finite value > 0 (with the simplex, k log_shift < 1)
+
+   Options Database Key:
+.  -nmf_log_shift <eps>
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift)
 {
   PetscFunctionBegin;
@@ -334,6 +579,20 @@ PetscErrorCode NMFSetLogShift(NMF nmf, PetscReal log_shift)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetEvalPrint - Sets how often a progress line is printed (default every 10 iterations).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf        - the object
+-  eval_print - at least 1
+
+   Options Database Key:
+.  -nmf_eval_print <it>
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFSetEvalPrint(NMF nmf, PetscInt eval_print)
 {
   PetscFunctionBegin;
@@ -341,6 +600,20 @@ PetscErrorCode NMFSetEvalPrint(NMF nmf, PetscInt eval_print)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetVerbose - Sets the verbosity (default 1: progress lines and the final line; 0: silent).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf     - the object
+-  verbose - the level
+
+   Options Database Key:
+.  -nmf_verbose <v>
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose)
 {
   PetscFunctionBegin;
@@ -348,6 +621,24 @@ PetscErrorCode NMFSetVerbose(NMF nmf, PetscInt verbose)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSetScree - Also computes the N leading singular values of X during NMFSetUp() (whatever
+   the initialization), from the same distributed Gram-matrix SVD as the nndsvd family, like
+   HyperSpy's scree plot: they help choosing n_components.
+
+   Logically Collective
+
+   Input Parameters:
++  nmf - the object
+-  N   - 0 (default) computes none; at most min(channels, pixels)
+
+   Options Database Key:
+.  -nmf_scree <N>
+
+   Level: intermediate
+
+.seealso: NMFGetScree()
+@*/
 PetscErrorCode NMFSetScree(NMF nmf, PetscInt N)
 {
   PetscFunctionBegin;
@@ -358,6 +649,12 @@ PetscErrorCode NMFSetScree(NMF nmf, PetscInt N)
 
 /* ------------------------------------------------------------------ getters (one per setter) */
 
+/*@
+   NMFGetNComponents - Gets the number of components k.  Not Collective.
+   Output Parameter:
+.  k - the number of components
+   Level: beginner
+@*/
 PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k)
 {
   PetscFunctionBegin;
@@ -365,6 +662,12 @@ PetscErrorCode NMFGetNComponents(NMF nmf, PetscInt *k)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetLambdaL - Gets the weight of the Laplacian penalty.  Not Collective.
+   Output Parameter:
+.  lambda_L - the weight
+   Level: beginner
+@*/
 PetscErrorCode NMFGetLambdaL(NMF nmf, PetscReal *lambda_L)
 {
   PetscFunctionBegin;
@@ -372,6 +675,13 @@ PetscErrorCode NMFGetLambdaL(NMF nmf, PetscReal *lambda_L)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetMu - Gets the weight of the log sparsity penalty.  Not Collective.
+   Output Parameters:
++  nmu - the number of values (1 or k)
+-  mu  - the values; they belong to the object
+   Level: beginner
+@*/
 PetscErrorCode NMFGetMu(NMF nmf, PetscInt *nmu, const PetscReal **mu)
 {
   PetscFunctionBegin;
@@ -380,6 +690,12 @@ PetscErrorCode NMFGetMu(NMF nmf, PetscInt *nmu, const PetscReal **mu)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetEpsilonReg - Gets the shift inside the log penalty.  Not Collective.
+   Output Parameter:
+.  epsilon_reg - the shift
+   Level: advanced
+@*/
 PetscErrorCode NMFGetEpsilonReg(NMF nmf, PetscReal *epsilon_reg)
 {
   PetscFunctionBegin;
@@ -387,6 +703,12 @@ PetscErrorCode NMFGetEpsilonReg(NMF nmf, PetscReal *epsilon_reg)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetForceSimplex - Gets whether the abundances are kept on the simplex.  Not Collective.
+   Output Parameter:
+.  force_simplex - the flag
+   Level: beginner
+@*/
 PetscErrorCode NMFGetForceSimplex(NMF nmf, PetscBool *force_simplex)
 {
   PetscFunctionBegin;
@@ -394,6 +716,12 @@ PetscErrorCode NMFGetForceSimplex(NMF nmf, PetscBool *force_simplex)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetDicotomyTol - Gets the tolerance of the simplex bisection.  Not Collective.
+   Output Parameter:
+.  dicotomy_tol - the tolerance
+   Level: advanced
+@*/
 PetscErrorCode NMFGetDicotomyTol(NMF nmf, PetscReal *dicotomy_tol)
 {
   PetscFunctionBegin;
@@ -401,6 +729,13 @@ PetscErrorCode NMFGetDicotomyTol(NMF nmf, PetscReal *dicotomy_tol)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetGammas - Gets the step parameters given with NMFSetGammas().  Not Collective.
+   Output Parameters:
++  ngamma - the number of values given; 0 when none was (the defaults apply)
+-  gamma  - the values; they belong to the object
+   Level: advanced
+@*/
 PetscErrorCode NMFGetGammas(NMF nmf, PetscInt *ngamma, const PetscReal **gamma)
 {
   PetscFunctionBegin;
@@ -409,6 +744,14 @@ PetscErrorCode NMFGetGammas(NMF nmf, PetscInt *ngamma, const PetscReal **gamma)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetGamma - Gets the first step parameter: the value given, else the default sigma_L = 8
+   of the surrogate algorithms (0 for projected_gradient without given values: its defaults
+   are computed during the solve).  Not Collective.
+   Output Parameter:
+.  gamma - the value
+   Level: advanced
+@*/
 PetscErrorCode NMFGetGamma(NMF nmf, PetscReal *gamma)
 {
   PetscFunctionBegin;
@@ -416,6 +759,12 @@ PetscErrorCode NMFGetGamma(NMF nmf, PetscReal *gamma)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetLinesearch - Gets whether the line search is on.  Not Collective.
+   Output Parameter:
+.  linesearch - the flag
+   Level: advanced
+@*/
 PetscErrorCode NMFGetLinesearch(NMF nmf, PetscBool *linesearch)
 {
   PetscFunctionBegin;
@@ -423,6 +772,12 @@ PetscErrorCode NMFGetLinesearch(NMF nmf, PetscBool *linesearch)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetL2 - Gets whether the Frobenius loss is used.  Not Collective.
+   Output Parameter:
+.  l2 - the flag
+   Level: advanced
+@*/
 PetscErrorCode NMFGetL2(NMF nmf, PetscBool *l2)
 {
   PetscFunctionBegin;
@@ -430,6 +785,12 @@ PetscErrorCode NMFGetL2(NMF nmf, PetscBool *l2)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetNormalize - Gets whether X is normalized during the fit.  Not Collective.
+   Output Parameter:
+.  normalize - the flag
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetNormalize(NMF nmf, PetscBool *normalize)
 {
   PetscFunctionBegin;
@@ -437,6 +798,12 @@ PetscErrorCode NMFGetNormalize(NMF nmf, PetscBool *normalize)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetNoStopCriterion - Gets whether the stopping rules are off.  Not Collective.
+   Output Parameter:
+.  no_stop_criterion - the flag
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetNoStopCriterion(NMF nmf, PetscBool *no_stop_criterion)
 {
   PetscFunctionBegin;
@@ -451,6 +818,13 @@ PetscErrorCode NMFGetDebug(NMF nmf, PetscBool *debug)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetInitType - Gets the initialization: the one set before NMFSetUp(), the one actually
+   used after it.  Not Collective.
+   Output Parameter:
+.  init - the initialization
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetInitType(NMF nmf, NMFInitType *init)
 {
   PetscFunctionBegin;
@@ -458,6 +832,12 @@ PetscErrorCode NMFGetInitType(NMF nmf, NMFInitType *init)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetTolerance - Gets the tolerance of the stopping rules.  Not Collective.
+   Output Parameter:
+.  tol - the tolerance
+   Level: beginner
+@*/
 PetscErrorCode NMFGetTolerance(NMF nmf, PetscReal *tol)
 {
   PetscFunctionBegin;
@@ -465,6 +845,12 @@ PetscErrorCode NMFGetTolerance(NMF nmf, PetscReal *tol)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetMaxIter - Gets the maximum number of iterations.  Not Collective.
+   Output Parameter:
+.  max_iter - the maximum
+   Level: beginner
+@*/
 PetscErrorCode NMFGetMaxIter(NMF nmf, PetscInt *max_iter)
 {
   PetscFunctionBegin;
@@ -472,6 +858,13 @@ PetscErrorCode NMFGetMaxIter(NMF nmf, PetscInt *max_iter)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetRandomState - Gets the seed: the one set, or after NMFSetUp() the one actually used
+   (drawn by rank 0 when none was set).  Not Collective.
+   Output Parameter:
+.  seed - the seed
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
 {
   PetscFunctionBegin;
@@ -479,6 +872,12 @@ PetscErrorCode NMFGetRandomState(NMF nmf, PetscInt64 *seed)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetLogShift - Gets the floor epsilon.  Not Collective.
+   Output Parameter:
+.  log_shift - the floor
+   Level: advanced
+@*/
 PetscErrorCode NMFGetLogShift(NMF nmf, PetscReal *log_shift)
 {
   PetscFunctionBegin;
@@ -486,6 +885,12 @@ PetscErrorCode NMFGetLogShift(NMF nmf, PetscReal *log_shift)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetEvalPrint - Gets how often a progress line is printed.  Not Collective.
+   Output Parameter:
+.  eval_print - the interval in iterations
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetEvalPrint(NMF nmf, PetscInt *eval_print)
 {
   PetscFunctionBegin;
@@ -493,6 +898,12 @@ PetscErrorCode NMFGetEvalPrint(NMF nmf, PetscInt *eval_print)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetVerbose - Gets the verbosity.  Not Collective.
+   Output Parameter:
+.  verbose - the level
+   Level: beginner
+@*/
 PetscErrorCode NMFGetVerbose(NMF nmf, PetscInt *verbose)
 {
   PetscFunctionBegin;
@@ -500,6 +911,13 @@ PetscErrorCode NMFGetVerbose(NMF nmf, PetscInt *verbose)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFGetScreeSize - Gets the number of singular values asked for with NMFSetScree().
+   Not Collective.
+   Output Parameter:
+.  N - the number (0: none)
+   Level: intermediate
+@*/
 PetscErrorCode NMFGetScreeSize(NMF nmf, PetscInt *N)
 {
   PetscFunctionBegin;

@@ -2,8 +2,8 @@
    the I/O, registered once per PetscInitialize so that -log_view lists them. */
 #include <smoothnmf/private/nmfimpl.h>
 
-PetscClassId  NMF_CLASSID;
-PetscLogEvent NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
+PetscClassId         NMF_CLASSID;
+PetscLogEvent        NMF_SetUp, NMF_HStep, NMF_WStep, NMF_Loss, NMF_Redistribute, NMF_IORead, NMF_IOWrite;
 static PetscLogStage NMF_Stages[NMF_PHASES]; /* one -log_view stage per phase */
 
 static PetscBool NMFPackageInitialized = PETSC_FALSE;
@@ -17,6 +17,18 @@ static PetscErrorCode NMFFinalizePackage(void)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFInitializePackage - Registers the NMF class and its log events (NMFSetUp, NMFHStep,
+   NMFWStep, NMFLoss, NMFRedistribute, NMFIORead, NMFIOWrite), so that -log_view reports the
+   solve phases.  Called by NMFCreate() and the I/O functions; calling it again does nothing.
+
+   Not Collective
+
+   Options Database Key:
+.  -log_view - PETSc's performance summary, with the NMF events
+
+   Level: developer
+@*/
 PetscErrorCode NMFInitializePackage(void)
 {
   PetscFunctionBegin;

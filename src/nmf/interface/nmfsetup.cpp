@@ -52,8 +52,10 @@ try {
   if (!nmf->data_prepared) PetscCall(NMFPrepareData_Private(nmf)); /* and the fingerprint of X as given, when wanted */
   nmf->data_prepared      = PETSC_TRUE;
   nmf->prepared_normalize = nmf->normalize;
-  if (nmf->restart_file.empty()) PetscCall(NMFInitialize_Private(nmf));
-  else PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
+  if (nmf->restart_file.empty())
+    PetscCall(NMFInitialize_Private(nmf));
+  else
+    PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
   if (nmf->monitor_default == 1 || (nmf->monitor_default == -1 && nmf->verbose > 0)) {
     PetscCall(NMFMonitorSet(nmf, NMFMonitorDefault, NULL, NULL)); /* the progress line, once */
     nmf->monitor_default = 0;

@@ -3,7 +3,6 @@
 #include <smoothnmf/private/nmfimpl.h>
 #include <cmath>
 
-
 /* max |new - old| / (new + tol mean(new)) over all entries (global for H) */
 static double RelativeChange(PetscInt len, const double *nw, const double *old, double tol, double mean)
 {
@@ -69,7 +68,8 @@ static PetscErrorCode EvaluateIterate(NMF nmf, bool want_num, std::vector<double
     nmf->HL.resize(pl * k);
     PetscCall(NMFLaplacianEnd_Private(nmf, nmf->H, nmf->HL.data()));
   }
-  if (!fused) PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, loss));
+  if (!fused)
+    PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, loss));
   else {
     PetscCall(VecGetArrayRead(nmf->H, &H));
     NMFRegularizationSums_Private(nmf, H, nmf->lambda_L != 0 ? nmf->HL.data() : nullptr, sums + 2);
@@ -114,7 +114,8 @@ static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector
   PetscCall((*nmf->ops->hstep)(nmf, D.data()));
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_H));
   if (nmf->debug) PetscCall(NMFDebugCheck_Private(nmf, "the H step", nullptr, nmf->H_new));
-  if (nmf->hold_W) W_new = nmf->W;
+  if (nmf->hold_W)
+    W_new = nmf->W;
   else {
     PetscCall(NMFPhaseBegin_Private(NMF_PHASE_W));
     PetscCall((*nmf->ops->wstep)(nmf, D.data(), W_new));
@@ -128,7 +129,8 @@ static PetscErrorCode Iterate(NMF nmf, const std::vector<double> &D, std::vector
 static PetscErrorCode InitialSteps(NMF nmf)
 {
   PetscFunctionBegin;
-  if (nmf->ops->initialsteps) PetscCall((*nmf->ops->initialsteps)(nmf));
+  if (nmf->ops->initialsteps)
+    PetscCall((*nmf->ops->initialsteps)(nmf));
   else {
     nmf->gamma_H       = nmf->gamma_given.empty() ? nmf->gamma_default : nmf->gamma_given[0];
     nmf->gamma_initial = {nmf->gamma_H};
@@ -163,10 +165,14 @@ PetscErrorCode NMFConvergedDefault(NMF nmf, PetscInt it, PetscReal loss, PetscRe
   PetscFunctionBegin;
   *reason = NMF_CONVERGED_ITERATING;
   if (nmf->no_stop_criterion) PetscFunctionReturn(0);
-  if (PetscMax(rel_H, rel_W) < nmf->tol) *reason = NMF_CONVERGED_REL_CHANGE_WH;
-  else if (PetscAbsReal((nmf->eval_before - loss) / nmf->eval_init) < nmf->tol) *reason = NMF_CONVERGED_REL_CHANGE_LOSS;
-  else if (PetscIsNanReal(loss)) *reason = NMF_DIVERGED_NAN;
-  else if (nmf->eval_before - loss < 0) *reason = NMF_DIVERGED_NEGATIVE_DECREASE;
+  if (PetscMax(rel_H, rel_W) < nmf->tol)
+    *reason = NMF_CONVERGED_REL_CHANGE_WH;
+  else if (PetscAbsReal((nmf->eval_before - loss) / nmf->eval_init) < nmf->tol)
+    *reason = NMF_CONVERGED_REL_CHANGE_LOSS;
+  else if (PetscIsNanReal(loss))
+    *reason = NMF_DIVERGED_NAN;
+  else if (nmf->eval_before - loss < 0)
+    *reason = NMF_DIVERGED_NEGATIVE_DECREASE;
   PetscFunctionReturn(0);
 }
 
@@ -198,6 +204,23 @@ PetscErrorCode NMFSetConvergenceTest(NMF nmf, PetscErrorCode (*converged)(NMF, P
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFSolve - Runs the iterations (H step, W step, loss) until a stopping rule holds.
+
+   Collective
+
+   Input Parameter:
+.  nmf - the object, with its data set
+
+   Options Database Keys:
++  -nmf_view - prints NMFView() at the end
+-  -log_view - reports the events NMFSetUp, NMFHStep, NMFWStep, NMFLoss
+
+   Notes:
+   Can be called once per object.  NMFGetConvergedReason() tells why it stopped.
+
+   Level: beginner
+@*/
 PetscErrorCode NMFSolve(NMF nmf)
 try {
   NMFLoss             loss;
@@ -239,7 +262,7 @@ try {
     PetscCall(EvaluateIterate(nmf, nmf->n_iter < nmf->max_iter, D, &loss));
     PetscCall(NMFPhaseEnd_Private(NMF_PHASE_LOSS));
     const double eval_after = loss.full;
-    row = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
+    row                     = {loss.full, loss.kl, loss.log_reg, loss.lapl, nmf->gamma_H, rel_W, rel_H};
     if (nmf->true_H) {
       row.resize(NMF_LOSS_COLUMNS + 2 * k + 1);
       PetscCall(NMFTruthMetrics_Private(nmf, row.data() + NMF_LOSS_COLUMNS));
@@ -247,10 +270,13 @@ try {
     for (size_t j = 0; j < row.size(); j++) nmf->losses[j].push_back(row[j]);
 
     /* stopping rules: max_iter, then the convergence test (espm's rules by default) */
-    if (nmf->n_iter >= nmf->max_iter) nmf->reason = NMF_CONVERGED_MAX_ITER;
-    else if (nmf->converged) PetscCall((*nmf->converged)(nmf, nmf->n_iter, eval_after, rel_W, rel_H, &nmf->reason, nmf->converged_ctx));
-    else PetscCall(NMFConvergedDefault(nmf, nmf->n_iter, eval_after, rel_W, rel_H, &nmf->reason, nullptr));
-    nmf->eval_before = eval_after; /* the loss of the iterate now held: the progress line's, and a checkpoint's */
+    if (nmf->n_iter >= nmf->max_iter)
+      nmf->reason = NMF_CONVERGED_MAX_ITER;
+    else if (nmf->converged)
+      PetscCall((*nmf->converged)(nmf, nmf->n_iter, eval_after, rel_W, rel_H, &nmf->reason, nmf->converged_ctx));
+    else
+      PetscCall(NMFConvergedDefault(nmf, nmf->n_iter, eval_after, rel_W, rel_H, &nmf->reason, nullptr));
+    nmf->eval_before = eval_after;          /* the loss of the iterate now held: the progress line's, and a checkpoint's */
     PetscCall(NMFMonitorCall_Private(nmf)); /* the progress line, checkpoints; may interrupt */
   }
   if (!nmf->force_simplex) {
@@ -271,4 +297,3 @@ try {
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
-

@@ -1,6 +1,25 @@
 /* Using a solved NMF: the ground truth, loss(W, H), inverse_transform and transform. */
 #include <smoothnmf/private/nmfimpl.h>
 
+/*@
+   NMFSetTruth - Sets a ground truth; each iteration then adds the spectral angles ang_pI
+   (degrees), the map errors mse_pI (best one-to-one matching of components) and true_KL_loss to
+   the losses table.
+
+   Collective
+
+   Input Parameters:
++  nmf    - the object (its data already set)
+.  n, k   - the shape of true_D
+.  true_D - the true spectra (n x k, row-major, the same on every rank)
+-  true_H - the true maps, a global vector of the abundance DM
+
+   Options Database Keys (program):
++  -true_D FILE:DATASET - (n, k)
+-  -true_H FILE:DATASET - the layout of /H
+
+   Level: advanced
+@*/
 PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true_D[], Vec true_H)
 try {
   PetscInt nloc;
@@ -18,6 +37,22 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFComputeLoss - Computes espm's loss(W, H) of the prepared data for any W and H.
+
+   Collective
+
+   Input Parameters:
++  nmf - the object (set up on the first call)
+.  W   - m x k, row-major, the same on every rank
+-  H   - a global vector of the abundance DM
+
+   Output Parameter:
+.  losses - full_loss, the data term (KL_div_loss or the l2 loss), log_reg_loss,
+            Lapl_reg_loss, each divided by n p
+
+   Level: advanced
+@*/
 PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4])
 try {
   NMFLoss l;
@@ -33,6 +68,19 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/*@
+   NMFInverseTransform - Computes Y = G W H, distributed like X.
+
+   Collective
+
+   Input Parameter:
+.  nmf - a solved object
+
+   Output Parameter:
+.  Y - a global vector of the data DMDA (filled)
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
 {
   const PetscInt     n = nmf->n, k = nmf->k;
@@ -54,6 +102,26 @@ PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFTransform - Computes the abundances of a new map with the learned W held fixed (same
+   regularizers and parameters; no normalization): H starts from |lstsq(G W, X)| and only the
+   H steps change it.
+
+   Collective
+
+   Input Parameters:
++  nmf   - a solved object
+.  da, X - the new map (from NMFCreateDataDM(), any number of pixels, the same channels)
+
+   Output Parameter:
+.  H - a new vector on a DMDA of k values per pixel with the ownership of da (destroy it with
+       VecDestroy(); VecGetDM() gives its DM)
+
+   Options Database Key (program):
+.  -transform RESULT.h5
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H)
 try {
   NMF t;

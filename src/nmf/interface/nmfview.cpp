@@ -33,13 +33,15 @@ try {
   if (!isascii) PetscFunctionReturn(0);
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)nmf, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
-  if (nmf->has_shape) snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
-  else snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
+  if (nmf->has_shape)
+    snprintf(line, sizeof line, "data: %d channels x %d pixels, image %d x %d (Laplacian)", (int)nmf->n, (int)nmf->p, (int)nmf->ny, (int)nmf->nx);
+  else
+    snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   if (nmf->Xc) PetscCall(PetscViewerASCIIPrintf(viewer, "X in memory: %s\n", NMFDataTypes[nmf->xtype]));
   PetscCall(PetscViewerASCIIPrintf(viewer, "G: %s; loss %s\n", nmf->G.empty() ? "identity (implicit)" : "given", nmf->l2 ? "l2" : "KL"));
   /* the parameters, from the table, a few to a line */
-  std::string out, item, text;
+  std::string         out, item, text;
   std::vector<double> values;
   for (PetscInt i = 0; i < NMFParamCount; i++) {
     const NMFParamInfo *p = &NMFParamTable[i];

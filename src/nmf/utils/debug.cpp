@@ -8,7 +8,7 @@
 PetscErrorCode NMFDebugCheck_Private(NMF nmf, const char *step, const double *W, Vec H)
 {
   const PetscInt k       = nmf->k;
-  const double   eps     = nmf->log_shift * (1 - 1e-12);                /* the floor, up to rounding */
+  const double   eps     = nmf->log_shift * (1 - 1e-12);               /* the floor, up to rounding */
   const double   sum_tol = PetscMax(1e-6, 10 * k * nmf->dicotomy_tol); /* the bisection stops within about dicotomy_tol per component */
 
   PetscFunctionBegin;
@@ -21,7 +21,7 @@ PetscErrorCode NMFDebugCheck_Private(NMF nmf, const char *step, const double *W,
   }
   if (H) {
     const PetscScalar *h, *f = nullptr;
-    PetscInt64         mine = INT64_MAX, best;
+    PetscInt64         mine   = INT64_MAX, best;
     double             bad[2] = {0, 0}; /* the value (or the pixel's sum), and 1 for a sum */
     PetscCall(VecGetArrayRead(H, &h));
     if (nmf->fixed_H) PetscCall(VecGetArrayRead(nmf->fixed_H, &f));

@@ -20,7 +20,8 @@ PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, co
     const uint64_t base = (uint64_t)qg * (uint64_t)n;
     double         s = 0, ss = 0;
     uint64_t       h = 0;
-#pragma omp simd reduction(+ : s, ss, h)
+#pragma omp simd reduction(+ \
+                           : s, ss, h)
     for (PetscInt i = 0; i < n; i++) {
       s += v[i];
       ss += v[i] * v[i];

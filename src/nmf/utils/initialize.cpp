@@ -1,4 +1,4 @@
-/* Initial W and H (algorithm notes, section 3): custom, least squares from one given factor,
+/* Initial W and H (doc/algorithm.md, section 3): custom, least squares from one given factor,
    random, and the nndsvd family from a distributed truncated SVD of X; the same SVD gives the
    scree (the leading singular values of X) when asked for.  Random draws are
    keyed by (random_state, stream, global index of the entry), never by rank. */
@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <cmath>
 
-enum { STREAM_D = 1, STREAM_H = 2, STREAM_D_FILL = 3, STREAM_H_FILL = 4 };
+enum { STREAM_D      = 1,
+       STREAM_H      = 2,
+       STREAM_D_FILL = 3,
+       STREAM_H_FILL = 4 };
 
 static inline uint64_t SplitMix64(uint64_t z)
 {
@@ -73,7 +76,6 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
   PetscFunctionReturn(0);
 }
 
-
 /* the mean of X as prepared (its sum is taken by NMFPrepareData_Private) */
 static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
@@ -122,22 +124,24 @@ static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double>
     double unp = 0, unn = 0;
     for (PetscInt i = 0; i < n; i++) {
       const double u = U[i * k + j];
-      if (u > 0) unp += u * u;
-      else unn += u * u;
+      if (u > 0)
+        unp += u * u;
+      else
+        unn += u * u;
     }
-    unp               = std::sqrt(unp);
-    unn               = std::sqrt(unn);
-    const double vnp  = std::sqrt(vn[2 * j]), vnn = std::sqrt(vn[2 * j + 1]);
-    const double mp   = unp * vnp, mn = unn * vnn;
+    unp              = std::sqrt(unp);
+    unn              = std::sqrt(unn);
+    const double vnp = std::sqrt(vn[2 * j]), vnn = std::sqrt(vn[2 * j + 1]);
+    const double mp = unp * vnp, mn = unn * vnn;
     const bool   first = (j == 0);
-    const bool   pos  = first || mp > mn; /* ties go to the negative part */
-    const double sig  = first ? 1.0 : (pos ? mp : mn);
-    const double lbd  = std::sqrt(S[j] * sig);
+    const bool   pos   = first || mp > mn; /* ties go to the negative part */
+    const double sig   = first ? 1.0 : (pos ? mp : mn);
+    const double lbd   = std::sqrt(S[j] * sig);
     const double un = first ? 1.0 : (pos ? unp : unn), vnrm = first ? 1.0 : (pos ? vnp : vnn);
     for (PetscInt i = 0; i < n; i++) {
-      const double u = U[i * k + j];
+      const double u    = U[i * k + j];
       const double part = first ? PetscAbsReal(u) : (pos ? PetscMax(u, 0.0) : PetscAbsReal(PetscMin(u, 0.0)));
-      D[i * k + j]       = lbd * part / un;
+      D[i * k + j]      = lbd * part / un;
     }
     for (PetscInt q = 0; q < pl; q++) {
       const double v    = H[q * k + j];
@@ -170,7 +174,7 @@ static PetscErrorCode SklearnInit(NMF nmf, NMFInitType init, std::vector<double>
 PetscErrorCode NMFInitialize_Private(NMF nmf)
 {
   const PetscInt n = nmf->n, k = nmf->k, pl = nmf->p_local;
-  const PetscInt m = nmf->G.empty() ? n : nmf->m;
+  const PetscInt m   = nmf->G.empty() ? n : nmf->m;
   const double   eps = nmf->log_shift;
   PetscScalar   *H;
 
@@ -252,7 +256,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
     PetscCall(NMFLeadingSingularVectors_Private(nmf, nmf->scree_n, 0, nmf->scree, U, NULL, &nmf->scree_sum_squares));
   }
   PetscCheck((PetscInt)nmf->W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the initial W has %zu entries, expected %" PetscInt_FMT " x %" PetscInt_FMT, nmf->W.size(), m, k);
-  for (double &w : nmf->W) w = PetscMax(w, eps); /* W <- max(W, eps) */
+  for (double &w : nmf->W) w = PetscMax(w, eps);                    /* W <- max(W, eps) */
   for (PetscInt e = 0; e < pl * k; e++) H[e] = PetscMax(H[e], eps); /* H <- max(H, eps) */
   PetscCall(VecRestoreArray(nmf->H, &H));
   PetscFunctionReturn(0);

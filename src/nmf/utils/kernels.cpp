@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <type_traits>
 
-
 #define NMF_CHANNEL_BLOCK 256
 
 /* D = G W (n x k); with the identity G, D = W. */
@@ -54,8 +53,8 @@ struct NMFSweepBuffers {
   alignas(64) double x[2][NMF_BLOCK_MAX + NMF_BUFFER_PAD]; /* scale * stored X, zero past the block */
   alignas(64) double y[2][NMF_BLOCK_MAX + NMF_BUFFER_PAD]; /* Y = D h (1 past the block) */
   alignas(64) double r[2][NMF_BLOCK_MAX + NMF_BUFFER_PAD]; /* X / (Y + shift) */
-  int                all[NMF_BLOCK_MAX / NMF_VLEN]; /* 0, 1, 2, ...: every vector of the block */
-  int                nonzero[NMF_BLOCK_MAX / NMF_VLEN]; /* the vectors with some X != 0 */
+  int all[NMF_BLOCK_MAX / NMF_VLEN];                       /* 0, 1, 2, ...: every vector of the block */
+  int nonzero[NMF_BLOCK_MAX / NMF_VLEN];                   /* the vectors with some X != 0 */
 };
 
 /* channels per block for k components: about 32 KB of D, at least 128 (the horizontal sums of
@@ -202,10 +201,14 @@ static void SweepYAll(const double *D, PetscInt ld, PetscInt k, const double *co
     const double *hc[2] = {h[0] + c0, NP > 1 ? h[1] + c0 : nullptr};
     const bool    last  = c0 + g == k;
     const double *Dc    = D + c0 * ld;
-    if (c0 == 0 && last && bits) SweepY<g, NP, true, true>(Dc, ld, hc, list, cnt, B, bits);
-    else if (c0 == 0) SweepY<g, NP, true, false>(Dc, ld, hc, list, cnt, B, bits);
-    else if (last && bits) SweepY<g, NP, false, true>(Dc, ld, hc, list, cnt, B, bits);
-    else SweepY<g, NP, false, false>(Dc, ld, hc, list, cnt, B, bits);
+    if (c0 == 0 && last && bits)
+      SweepY<g, NP, true, true>(Dc, ld, hc, list, cnt, B, bits);
+    else if (c0 == 0)
+      SweepY<g, NP, true, false>(Dc, ld, hc, list, cnt, B, bits);
+    else if (last && bits)
+      SweepY<g, NP, false, true>(Dc, ld, hc, list, cnt, B, bits);
+    else
+      SweepY<g, NP, false, false>(Dc, ld, hc, list, cnt, B, bits);
   });
   for (int p = 0; p < NP; p++)
     for (PetscInt j = nb; j % NMF_VLEN; j++) B.y[p][j] = 1.0;
@@ -255,8 +258,8 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
   const double        scale = a.scale, shift = a.shift, eps = a.eps;
   std::vector<double> Dp;
   const PetscInt      npad = PaddedD(a, Dp);
-  auto                Bv = std::make_unique<NMFSweepBuffers>();
-  NMFSweepBuffers    &B  = *Bv;
+  auto                Bv   = std::make_unique<NMFSweepBuffers>();
+  NMFSweepBuffers    &B    = *Bv;
   NMFV                s1 = NMFVZero(), bits[2] = {NMFVZero(), NMFVZero()};
   double              ncoarse = 0; /* the lanes in bits */
   const NMFV          veps = NMFVSet(eps), vshift = NMFVSet(shift), vscale = NMFVSet(scale);
@@ -281,7 +284,8 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
         if (sums) {
           SweepYAll<NP>(Db, npad, k, h, B.all, nv, nb, B, dense ? nullptr : bits);
           if (!dense) ncoarse += NP * nb;
-        } else SweepYAll<NP>(Db, npad, k, h, B.nonzero, cnt, nb, B, nullptr);
+        } else
+          SweepYAll<NP>(Db, npad, k, h, B.nonzero, cnt, nb, B, nullptr);
         const NMFV vsub = dense ? NMFVZero() : veps;
         NMFV       s1p[NP]; /* the sweep's own sums (in registers, not through the captured s1) */
         for (int p = 0; p < NP; p++) s1p[p] = NMFVZero();
@@ -290,7 +294,7 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
           for (int p = 0; p < NP; p++) {
             const NMFV xv = NMFVMul(NMFVLoad(B.x[p] + j), vscale), yv = NMFVLoad(B.y[p] + j);
             if (sums) s1p[p] = NMFVFma(NMFVSub(NMFVMax(xv, veps), vsub), NMFVLog(yv), s1p[p]); /* max(X, eps) log Y */
-            if (num) NMFVStore(B.r[p] + j, NMFVDiv(xv, NMFVAdd(yv, vshift)));            /* X / (Y + shift) */
+            if (num) NMFVStore(B.r[p] + j, NMFVDiv(xv, NMFVAdd(yv, vshift)));                  /* X / (Y + shift) */
           }
         }
         for (int p = 0; p < NP; p++) s1 = NMFVAdd(s1, s1p[p]);
@@ -300,8 +304,10 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
           SweepNum<decltype(G)::value, NP>(Db + c0 * npad, npad, B.nonzero, cnt, B, t);
         });
       };
-      if (q + 1 < pl) sweep(std::integral_constant<int, 2>());
-      else sweep(std::integral_constant<int, 1>());
+      if (q + 1 < pl)
+        sweep(std::integral_constant<int, 2>());
+      else
+        sweep(std::integral_constant<int, 1>());
     }
   }
   if (sums) {
@@ -325,10 +331,10 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
   const PetscInt      n = a.n, k = a.k, pl = a.p_local, nbmax = BlockChannels(k);
   std::vector<double> Dp, Ap;
   const PetscInt      npad = PaddedD(a, Dp);
-  auto                Bv = std::make_unique<NMFSweepBuffers>();
-  NMFSweepBuffers    &B  = *Bv;
+  auto                Bv   = std::make_unique<NMFSweepBuffers>();
+  NMFSweepBuffers    &B    = *Bv;
 
-  const NMFV          vscale = NMFVSet(a.scale);
+  const NMFV vscale = NMFVSet(a.scale);
 
   Ap.assign((size_t)npad * k, 0.0);
   for (PetscInt i0 = 0; i0 < n; i0 += nbmax) {
@@ -351,8 +357,10 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
           SweepA<decltype(G)::value, NP>(Ab + c0 * npad, npad, hc, B.nonzero, cnt, B);
         });
       };
-      if (q + 1 < pl) sweep(std::integral_constant<int, 2>());
-      else sweep(std::integral_constant<int, 1>());
+      if (q + 1 < pl)
+        sweep(std::integral_constant<int, 2>());
+      else
+        sweep(std::integral_constant<int, 1>());
     }
   }
   for (PetscInt c = 0; c < k; c++)
@@ -393,7 +401,8 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
         for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc; /* y = (D h)_i */
       }
       if (sums) {
-#pragma omp simd reduction(+ : s0)
+#pragma omp simd reduction(+ \
+                           : s0)
         for (PetscInt j = 0; j < nb; j++) {
           const double dv = y[j] - scale * (double)x[j];
           s0 += dv * dv; /* (Y - X)^2 */
@@ -403,7 +412,8 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
       for (PetscInt c = 0; c < k; c++) {
         const double *d  = Db + (size_t)c * n;
         double        tc = 0;
-#pragma omp simd reduction(+ : tc)
+#pragma omp simd reduction(+ \
+                           : tc)
         for (PetscInt j = 0; j < nb; j++) tc += d[j] * (scale * (double)x[j]); /* D^T X */
         num[(size_t)q * k + c] += tc;
       }
@@ -544,7 +554,7 @@ static PetscErrorCode FinishLoss(NMF nmf, Vec Hvec, double sums[4], NMFLoss *los
   PetscFunctionReturn(0);
 }
 
-/* The losses of any (W, H) (algorithm notes, section 5): Y = max(G W, eps) max(H, eps) for KL. */
+/* The losses of any (W, H) (doc/algorithm.md, section 5): Y = max(G W, eps) max(H, eps) for KL. */
 PetscErrorCode NMFLoss_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss *loss)
 {
   const PetscInt      n = nmf->n, k = nmf->k, pl = nmf->p_local;
@@ -574,7 +584,7 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
   std::vector<double> D(n * k), hf(k);
   const PetscScalar  *H, *TH;
   double              sums[4] = {0, 0, 0, 0};
-  const double       *TD = nmf->true_D.data();
+  const double       *TD      = nmf->true_D.data();
 
   PetscFunctionBegin;
   NMFComputeD_Private(nmf, W, D.data());
@@ -590,7 +600,8 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
         y += D[i * k + c] * hf[c];
         x += TD[i * k + c] * TH[q * k + c]; /* (true_D true_H)[i, q] */
       }
-      if (nmf->l2) sums[0] += (y - x) * (y - x);
+      if (nmf->l2)
+        sums[0] += (y - x) * (y - x);
       else {
         sums[0] += y;
         sums[1] += PetscMax(x, eps) * std::log(y);

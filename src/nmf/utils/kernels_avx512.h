@@ -28,9 +28,9 @@ static const NMFLog8Table nmf_log8_table;
 /* log y for 8 positive, normal y (|r| <= 1/33: Taylor to degree 9, error below 1e-16) */
 static inline __m512d NMFLog8(__m512d y)
 {
-  const __m512d e    = _mm512_getexp_pd(y);                                          /* floor(log2 y) */
-  const __m512d m    = _mm512_getmant_pd(y, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);     /* y / 2^e in [1, 2) */
-  const __m512i idx  = _mm512_srli_epi64(_mm512_castpd_si512(m), 48);                 /* low 4 bits: the table index */
+  const __m512d e    = _mm512_getexp_pd(y);                                        /* floor(log2 y) */
+  const __m512d m    = _mm512_getmant_pd(y, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src); /* y / 2^e in [1, 2) */
+  const __m512i idx  = _mm512_srli_epi64(_mm512_castpd_si512(m), 48);              /* low 4 bits: the table index */
   const __m512d invc = _mm512_permutex2var_pd(_mm512_load_pd(nmf_log8_table.invc), idx, _mm512_load_pd(nmf_log8_table.invc + 8));
   const __m512d mlog = _mm512_permutex2var_pd(_mm512_load_pd(nmf_log8_table.mlog), idx, _mm512_load_pd(nmf_log8_table.mlog + 8));
   const __m512d r    = _mm512_fmsub_pd(m, invc, _mm512_set1_pd(1.0)); /* r = m invc - 1 */
@@ -42,8 +42,8 @@ static inline __m512d NMFLog8(__m512d y)
   p                  = _mm512_fmadd_pd(p, r, _mm512_set1_pd(-1.0 / 4));
   p                  = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 3));
   p                  = _mm512_fmadd_pd(p, r, _mm512_set1_pd(-1.0 / 2));
-  p                  = _mm512_mul_pd(_mm512_mul_pd(p, r), r);           /* log1p(r) - r */
-  const __m512d lo   = _mm512_add_pd(_mm512_add_pd(p, r), mlog);       /* log(m) */
+  p                  = _mm512_mul_pd(_mm512_mul_pd(p, r), r);                                                                     /* log1p(r) - r */
+  const __m512d lo   = _mm512_add_pd(_mm512_add_pd(p, r), mlog);                                                                  /* log(m) */
   return _mm512_fmadd_pd(e, _mm512_set1_pd(0x1.62e42fefa39efp-1), _mm512_fmadd_pd(e, _mm512_set1_pd(0x1.abc9e3b39803fp-56), lo)); /* e ln 2 + log(m) */
 }
 
@@ -62,7 +62,7 @@ static inline __m512d NMFDiv8(__m512d x, __m512d y)
   __m512d       r   = _mm512_rcp14_pd(y);
   r                 = _mm512_fmadd_pd(r, _mm512_fnmadd_pd(y, r, one), r); /* r <- r + r (1 - y r) */
   const __m512d q   = _mm512_mul_pd(x, r);
-  return _mm512_fmadd_pd(r, _mm512_fnmadd_pd(y, q, x), q);                 /* q <- q + r (x - y q) */
+  return _mm512_fmadd_pd(r, _mm512_fnmadd_pd(y, q, x), q); /* q <- q + r (x - y q) */
 }
 
 /* 8 values of X (masked) as doubles */

@@ -57,16 +57,16 @@ static inline NMFV   NMFVLoadX(const uint16_t *p) { return _mm512_cvtepi32_pd(_m
 static inline NMFV   NMFVLoadX(const uint8_t *p) { return _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p))); }
 #elif defined(SMOOTHNMF_HAVE_AVX2)
   #define NMF_VLEN 4
-typedef __m256d    NMFV;
-static inline NMFV NMFVZero() { return _mm256_setzero_pd(); }
-static inline NMFV NMFVSet(double v) { return _mm256_set1_pd(v); }
-static inline NMFV NMFVLoad(const double *p) { return _mm256_loadu_pd(p); }
-static inline void NMFVStore(double *p, NMFV v) { _mm256_storeu_pd(p, v); }
-static inline NMFV NMFVAdd(NMFV a, NMFV b) { return _mm256_add_pd(a, b); }
-static inline NMFV NMFVSub(NMFV a, NMFV b) { return _mm256_sub_pd(a, b); }
-static inline NMFV NMFVMul(NMFV a, NMFV b) { return _mm256_mul_pd(a, b); }
-static inline NMFV NMFVMax(NMFV a, NMFV b) { return _mm256_max_pd(a, b); }
-static inline NMFV NMFVFma(NMFV a, NMFV b, NMFV c) { return _mm256_fmadd_pd(a, b, c); }
+typedef __m256d      NMFV;
+static inline NMFV   NMFVZero() { return _mm256_setzero_pd(); }
+static inline NMFV   NMFVSet(double v) { return _mm256_set1_pd(v); }
+static inline NMFV   NMFVLoad(const double *p) { return _mm256_loadu_pd(p); }
+static inline void   NMFVStore(double *p, NMFV v) { _mm256_storeu_pd(p, v); }
+static inline NMFV   NMFVAdd(NMFV a, NMFV b) { return _mm256_add_pd(a, b); }
+static inline NMFV   NMFVSub(NMFV a, NMFV b) { return _mm256_sub_pd(a, b); }
+static inline NMFV   NMFVMul(NMFV a, NMFV b) { return _mm256_mul_pd(a, b); }
+static inline NMFV   NMFVMax(NMFV a, NMFV b) { return _mm256_max_pd(a, b); }
+static inline NMFV   NMFVFma(NMFV a, NMFV b, NMFV c) { return _mm256_fmadd_pd(a, b, c); }
 static inline double NMFVSum(NMFV a)
 {
   const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
@@ -89,10 +89,10 @@ static inline NMFV NMFVDiv(NMFV x, NMFV y) { return _mm256_div_pd(x, y); }
 static inline void NMFVFrexp(NMFV y, NMFV *e, NMFV *m, __m256i *bits)
 {
   const __m256i b     = _mm256_castpd_si256(y);
-  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000LL); /* 2^52 */
-  *e    = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(b, 52), magic)), _mm256_set1_pd(4503599627370496.0 + 1023)); /* biased exponent - 1023 */
-  *m    = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000FFFFFFFFFFFFFLL)), _mm256_set1_epi64x(0x3FF0000000000000LL)));
-  *bits = b;
+  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000LL);                                                                                        /* 2^52 */
+  *e                  = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(b, 52), magic)), _mm256_set1_pd(4503599627370496.0 + 1023)); /* biased exponent - 1023 */
+  *m                  = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi64x(0x000FFFFFFFFFFFFFLL)), _mm256_set1_epi64x(0x3FF0000000000000LL)));
+  *bits               = b;
 }
 
 /* log y for positive, normal y: y = 2^e m, m in [1, 2) in eight intervals around their centres c
@@ -104,13 +104,13 @@ static inline void NMFVFrexp(NMFV y, NMFV *e, NMFV *m, __m256i *bits)
    permutes per table.) */
 static inline NMFV NMFVLog(NMFV y)
 {
-  NMFV          e, m;
-  __m256i       b;
+  NMFV    e, m;
+  __m256i b;
   NMFVFrexp(y, &e, &m, &b);
   const __m256i mb  = _mm256_castpd_si256(m);
   const __m256i cut = _mm256_or_si256(_mm256_and_si256(mb, _mm256_set1_epi64x((long long)0xFFFE000000000000ULL)), _mm256_set1_epi64x(1LL << 48));
-  const NMFV    c   = _mm256_castsi256_pd(cut);                                          /* c = 1 + (i + 1/2) / 8 */
-  const NMFV    s   = _mm256_div_pd(_mm256_sub_pd(m, c), _mm256_add_pd(m, c));           /* s = (m - c) / (m + c) */
+  const NMFV    c   = _mm256_castsi256_pd(cut);                                /* c = 1 + (i + 1/2) / 8 */
+  const NMFV    s   = _mm256_div_pd(_mm256_sub_pd(m, c), _mm256_add_pd(m, c)); /* s = (m - c) / (m + c) */
   const NMFV    z = _mm256_mul_pd(s, s), z2 = _mm256_mul_pd(z, z);
   const NMFV    P = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(1.0 / 11), z, _mm256_set1_pd(1.0 / 9)), _mm256_mul_pd(z2, z),
                                     _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(1.0 / 7), z, _mm256_set1_pd(1.0 / 5)), z, _mm256_set1_pd(1.0 / 3))); /* 1/3 + z/5 + z^2/7 + z^3/9 + z^4/11 */
@@ -121,7 +121,7 @@ static inline NMFV NMFVLog(NMFV y)
   const NMFV    hi  = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(nmf_log_centres.logc + 4)), idx));
   const NMFV    lc  = _mm256_blendv_pd(lo, hi, _mm256_castsi256_pd(_mm256_slli_epi64(mb, 12))); /* bit 51 of m into the sign bit */
   const NMFV    s2  = _mm256_add_pd(s, s);
-  const NMFV    lm  = _mm256_add_pd(lc, _mm256_fmadd_pd(_mm256_mul_pd(s2, z), P, s2)); /* log m = log c + 2 s + 2 s z P(z) */
+  const NMFV    lm  = _mm256_add_pd(lc, _mm256_fmadd_pd(_mm256_mul_pd(s2, z), P, s2));                                            /* log m = log c + 2 s + 2 s z P(z) */
   return _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.62e42fefa39efp-1), _mm256_fmadd_pd(e, _mm256_set1_pd(0x1.abc9e3b39803fp-56), lm)); /* e ln 2 + log m */
 }
 

@@ -9,6 +9,38 @@
 /* the number of channels of a data DMDA, composed with it by NMFCreateDataDM() */
 #define NMF_CHANNELS_KEY "NMFDataChannels"
 
+/*@
+   NMFCreateDataDM - Creates the solver's distribution of a map: a DMDA over the pixels (one
+   degree of freedom per pixel, the pixel grid) with the number of channels n composed with it.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator
+.  n      - the number of channels
+.  ny, nx - the image shape; with ny = 0 the map has no image shape and nx is the number of
+            pixels p (a 1-D partition)
+-  ly, lx - the ownership (pixel rows / columns per rank, or pixels per rank for 1-D: lx), or
+            NULL for PETSc's choice
+
+   Output Parameter:
+.  da - a DMDA (2-D over the image, or 1-D) of the pixels; the pixel of image row i and column
+        j is i nx + j, the pixel-major (HyperSpy) order
+
+   Notes:
+   Only the pixel grid goes through PETSc's sizes: a map may hold n p >= 2^31 values with a
+   PETSc of 32-bit indices (the solver keeps each rank's n p_local values in 64-bit sizes, see
+   NMFSetDataCompact()).  What must still fit PETSc's indices is checked where it is made: the
+   number of pixels p, and the p k values of the abundances H.
+
+   Options Database Keys:
++  -da_processors_x <px> - ranks along the image columns
+-  -da_processors_y <py> - ranks along the image rows
+
+   Level: intermediate
+
+.seealso: NMFSetData(), NMFSetDataCompact(), NMFSetDataMat(), NMFDataDMGetChannels(), NMFCreateDataVec()
+@*/
 PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, const PetscInt ly[], const PetscInt lx[], DM *da)
 {
   PetscMPIInt    size;
@@ -51,20 +83,53 @@ PetscErrorCode NMFCreateDataDM(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt 
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFCheckSizes - Checks that a map fits what PETSc must index: the number of pixels p and the
+   p k values of the abundances H below 2^31 with 32-bit indices (X itself, n p values, has no
+   such limit).  The program calls it before reading the map.
+
+   Collective
+
+   Input Parameters:
++  comm   - the communicator
+.  n      - the number of channels
+.  ny, nx - the image shape (ny = 0: nx pixels, no shape)
+-  k      - the number of components
+
+   Notes:
+   A map that does not fit is refused with one message naming the limit and the remedy.
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFCheckSizes(MPI_Comm comm, PetscInt n, PetscInt ny, PetscInt nx, PetscInt k)
 {
   const PetscInt64 p = ny > 0 ? (PetscInt64)ny * nx : nx;
   char             shape[64];
 
   PetscFunctionBegin;
-  if (ny > 0) PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " x %" PetscInt_FMT " pixels", ny, nx));
-  else PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " pixels", nx));
+  if (ny > 0)
+    PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " x %" PetscInt_FMT " pixels", ny, nx));
+  else
+    PetscCall(PetscSNPrintf(shape, sizeof(shape), "%" PetscInt_FMT " pixels", nx));
   PetscCheck(p <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "a map of %s has more pixels than this PETSc's 32-bit indices can count (2^31 - 1): use a PETSc configured --with-64-bit-indices", shape);
   PetscCheck(p * k <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "the abundances H of a map of %s with %" PetscInt_FMT " components have %" PetscInt64_FMT " values, more than this PETSc's 32-bit indices allow (2^31 - 1): use fewer components, a smaller map, or a PETSc configured --with-64-bit-indices", shape, k, p * k);
   (void)n; /* X itself (n p values) has no such limit: it is held in 64-bit sizes */
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFDataDMGetChannels - Gets the number of channels of a data DMDA.
+
+   Not Collective
+
+   Input Parameter:
+.  da - a DMDA from NMFCreateDataDM(), or an application's DMDA with n dof per pixel
+
+   Output Parameter:
+.  n - the number of channels (for an application's own DMDA: its dof)
+
+   Level: intermediate
+@*/
 PetscErrorCode NMFDataDMGetChannels(DM da, PetscInt *n)
 {
   PetscObject channels;
@@ -75,10 +140,31 @@ PetscErrorCode NMFDataDMGetChannels(DM da, PetscInt *n)
     void *nc;
     PetscCall(PetscContainerGetPointer((PetscContainer)channels, &nc));
     *n = *(PetscInt *)nc;
-  } else PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, n, NULL, NULL, NULL, NULL, NULL)); /* an application's own DMDA: n dof per pixel */
+  } else
+    PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, n, NULL, NULL, NULL, NULL, NULL)); /* an application's own DMDA: n dof per pixel */
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFCreateDataVec - Creates a vector for the map on a data DMDA: each owned pixel's n channels,
+   contiguous, in the order of the DMDA's pixels (the input of NMFSetData()).
+
+   Collective
+
+   Input Parameter:
+.  da - a DMDA from NMFCreateDataDM()
+
+   Output Parameter:
+.  X - a vector of local size n p_local
+
+   Notes:
+   A Vec is indexed with PetscInt: with 32-bit indices a map of n p >= 2^31 values is refused
+   with a message; give such a map with NMFSetDataCompact().
+
+   Level: beginner
+
+.seealso: NMFSetData(), NMFSetDataCompact()
+@*/
 PetscErrorCode NMFCreateDataVec(DM da, Vec *X)
 {
   PetscInt dim, M, N, xm, ym, n;
@@ -119,8 +205,10 @@ PetscErrorCode NMFGlobalPixelIndex_Private(NMF nmf, PetscInt q_local, PetscInt *
 {
   PetscFunctionBegin;
   /* pixel (i, j) of the image is i nx + j: the row-major (HyperSpy) order */
-  if (nmf->has_shape) *q_global = (nmf->ys + q_local / nmf->xm) * nmf->nx + nmf->xs + q_local % nmf->xm;
-  else *q_global = nmf->xs + q_local;
+  if (nmf->has_shape)
+    *q_global = (nmf->ys + q_local / nmf->xm) * nmf->nx + nmf->xs + q_local % nmf->xm;
+  else
+    *q_global = nmf->xs + q_local;
   PetscFunctionReturn(0);
 }
 

@@ -1,4 +1,4 @@
-/* The final rescale without the simplex (algorithm notes, section 7) and the ground-truth
+/* The final rescale without the simplex (doc/algorithm.md, section 7) and the ground-truth
    columns of the losses table (section 5): spectral angles, map errors, true_KL_loss. */
 #include <smoothnmf/private/nmfimpl.h>
 #include <algorithm>

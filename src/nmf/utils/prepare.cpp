@@ -1,4 +1,4 @@
-/* Preparing X (algorithm notes, section 1): checks, all-zero pixels and channels set to
+/* Preparing X (doc/algorithm.md, section 1): checks, all-zero pixels and channels set to
    log_shift, optional normalization, and the constant of the KL loss.  X stored compactly
    (float32, uint16, uint8) stays so: normalization becomes its scale; only when log_shift
    must be written into zero rows or columns is it converted to double. */
@@ -8,14 +8,13 @@
 #include <cstdint>
 #include <string>
 
-
 /* What one pass over X as given tells (all of it summed over the ranks): the first bad entry
    (negative, NaN or infinite; smallest global pixel, then channel), the channel sums, the all-zero
    pixels (this rank's), the sum of X and of X log(max(X, eps)) over the positive entries (the zero
    entries add exactly 0 to it), and the fingerprint's terms when a checkpoint or restart wants
    them. */
 struct NMFScan {
-  PetscInt64          bad = -1; /* global position pixel n + channel, or -1 */
+  PetscInt64          bad  = -1; /* global position pixel n + channel, or -1 */
   double              badv = 0;
   std::vector<double> rowsum;
   std::vector<char>   zero_col;
@@ -27,13 +26,15 @@ struct NMFScan {
 static bool ScanPixel(PetscInt n, const double *xq, double eps, double *rowsum, double *s, double *xl)
 {
   double sum = 0, xlog = 0;
-  int    ok  = 1;
-#pragma omp simd reduction(+ : sum, xlog) reduction(& : ok)
+  int    ok = 1;
+#pragma omp simd reduction(+                        \
+                           : sum, xlog) reduction(& \
+                                                  : ok)
   for (PetscInt i = 0; i < n; i++) {
     const double xv = xq[i];
     rowsum[i] += xv;
     sum += xv;
-    ok &= (xv >= 0) & (xv <= DBL_MAX);                          /* 0 for NaN and +-inf */
+    ok &= (xv >= 0) & (xv <= DBL_MAX);                       /* 0 for NaN and +-inf */
     xlog += xv > 0 ? xv * std::log(PetscMax(xv, eps)) : 0.0; /* X = 0 adds 0 */
   }
   *s  = sum;
@@ -43,8 +44,8 @@ static bool ScanPixel(PetscInt n, const double *xq, double eps, double *rowsum, 
 
 static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
 {
-  const PetscInt     n = nmf->n;
-  const double       eps = nmf->log_shift;
+  const PetscInt     n    = nmf->n;
+  const double       eps  = nmf->log_shift;
   PetscInt64         mine = INT64_MAX, best;
   double             v = 0, sums[2] = {0, 0};
   NMFFingerprintSums fp;
@@ -57,7 +58,7 @@ static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
     for (PetscInt q = 0; q < nb; q++) {
       const double *xq = x + (size_t)q * n;
       double        s, xl;
-      const bool    ok = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl);
+      const bool    ok    = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl);
       r->zero_col[q0 + q] = (s == 0);
       sums[0] += s;
       sums[1] += xl;
@@ -126,7 +127,7 @@ static PetscErrorCode MarkVecChanged(NMF nmf)
    ones to stay at log_shift or above.  The first bad pixel (global index) is named. */
 static PetscErrorCode CheckFixedH(NMF nmf)
 {
-  const PetscInt     k = nmf->k;
+  const PetscInt     k   = nmf->k;
   const double       tol = 1e-9;
   const PetscScalar *f;
   PetscInt64         mine = INT64_MAX, best;
@@ -136,8 +137,8 @@ static PetscErrorCode CheckFixedH(NMF nmf)
   if (!nmf->fixed_H) PetscFunctionReturn(0);
   PetscCall(VecGetArrayRead(nmf->fixed_H, &f));
   for (PetscInt q = 0; q < nmf->p_local && mine == INT64_MAX; q++) {
-    double   s = 0;
-    PetscInt held = 0;
+    double   s      = 0;
+    PetscInt held   = 0;
     bool     finite = true;
     for (PetscInt c = 0; c < k; c++)
       if (f[q * k + c] >= 0) {
@@ -167,7 +168,7 @@ static PetscErrorCode CheckFixedH(NMF nmf)
 PetscErrorCode NMFPrepareData_Private(NMF nmf)
 {
   const PetscInt n = nmf->n, pl = nmf->p_local;
-  const double   eps = nmf->log_shift;
+  const double   eps  = nmf->log_shift;
   const char    *name = NULL;
   NMFScan        scan;
 
@@ -208,7 +209,8 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
     const double mean = s / ((double)n * (double)nmf->p);
     nmf->norm_factor  = nmf->k / (mean * n);
-    if (nmf->xtype != NMF_DATA_FLOAT64) nmf->xscale = nmf->norm_factor;
+    if (nmf->xtype != NMF_DATA_FLOAT64)
+      nmf->xscale = nmf->norm_factor;
     else {
       double      *x   = (double *)nmf->Xc;
       const size_t len = NMFLocalSizeX_Private(nmf);

@@ -29,8 +29,10 @@ static PetscErrorCode Bisect(NMF nmf, std::vector<double> &a, std::vector<double
     it++;
     fmax = 0;
     for (PetscInt q = 0; q < pl; q++) {
-      if (f(q, a[q]) * fnew[q] <= 0) b[q] = nu[q]; /* the root lies between a and mid */
-      else a[q] = nu[q];                           /* the root lies between mid and b */
+      if (f(q, a[q]) * fnew[q] <= 0)
+        b[q] = nu[q]; /* the root lies between a and mid */
+      else
+        a[q] = nu[q]; /* the root lies between mid and b */
       nu[q]   = (a[q] + b[q]) / 2;
       fnew[q] = f(q, nu[q]);
       fmax    = PetscMax(fmax, PetscAbsReal(fnew[q]));

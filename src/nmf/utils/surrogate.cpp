@@ -34,7 +34,8 @@ static void ApplyGt(NMF nmf, const double *B, PetscInt si, PetscInt sc, double *
   for (PetscInt j = 0; j < m; j++)
     for (PetscInt c = 0; c < k; c++) {
       double s = 0;
-      if (nmf->G.empty()) s = B[j * si + c * sc];
+      if (nmf->G.empty())
+        s = B[j * si + c * sc];
       else
         for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * B[i * si + c * sc];
       out[j * k + c] = s;
@@ -49,7 +50,7 @@ PetscErrorCode NMFSurrogateWStep_Private(NMF nmf, const double *D, std::vector<d
 {
   const PetscInt      k = nmf->k, n = nmf->n;
   const bool          identity = nmf->G.empty();
-  const PetscInt      m = identity ? n : nmf->m;
+  const PetscInt      m        = identity ? n : nmf->m;
   std::vector<double> At, tail; /* KL: ((X/Y) H^T)^T and rowsum(H); l2: (X H^T)^T and H H^T */
 
   PetscFunctionBegin;
@@ -109,8 +110,10 @@ PetscErrorCode NMFSurrogateGap_Private(NMF nmf, PetscBool log_proximal, double *
       sums[0] += HoL[e] * Ho[e]; /* t1 = tr(H_old Delta H_old^T) */
       sums[1] += HoL[e] * Hn[e]; /* t2 = tr(H_old Delta H_new^T) */
       sums[2] += HnL[e] * Hn[e]; /* tr(H_new Delta H_new^T) */
-      if (log_proximal) sums[3 + c] += Ho[e] * std::log(Ho[e] / Hn[e]) - Ho[e] + Hn[e]; /* dgkl(H_old, H_new) */
-      else sums[3] += (Ho[e] - Hn[e]) * (Ho[e] - Hn[e]);
+      if (log_proximal)
+        sums[3 + c] += Ho[e] * std::log(Ho[e] / Hn[e]) - Ho[e] + Hn[e]; /* dgkl(H_old, H_new) */
+      else
+        sums[3] += (Ho[e] - Hn[e]) * (Ho[e] - Hn[e]);
     }
   PetscCall(VecRestoreArrayRead(nmf->H_new, &Hn));
   PetscCall(VecRestoreArrayRead(nmf->H, &Ho));
@@ -118,7 +121,8 @@ PetscErrorCode NMFSurrogateGap_Private(NMF nmf, PetscBool log_proximal, double *
   double t3 = 0;
   if (log_proximal)
     for (PetscInt c = 0; c < k; c++) t3 += M[c] * sums[3 + c];
-  else t3 = sums[3];
+  else
+    t3 = sums[3];
   const double surrogate = 1.0 / 2 * (2 * sums[1] - sums[0] + nmf->gamma_H * t3);
   *gap                   = surrogate - sums[2] * 1.0 / 2;
   PetscFunctionReturn(0);

@@ -12,7 +12,7 @@
 static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn)
 {
   const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
-  const double        lg = nmf->lambda_L * nmf->gamma_H;
+  const double        lg  = nmf->lambda_L * nmf->gamma_H;
   double             *num = nmf->num.data(), *den = nmf->den.data(); /* num = D^T (X / (D H)), or D^T X with l2 */
   const double       *HL = nmf->HL.data();
   std::vector<double> colsumD, M(k, 0.0), nu(pl, 0.0);

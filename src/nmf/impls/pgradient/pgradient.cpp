@@ -21,11 +21,11 @@ static PetscErrorCode ScaledLaplacian(NMF nmf, Vec H, const double *HL, double *
   PetscCall(VecGetArrayRead(H, &h));
   for (PetscInt q = 0; q < pl; q++) {
     const PetscInt i = nmf->ys + q / nmf->xm, j = nmf->xs + q % nmf->xm;
-    const PetscInt deg = (i > 0) + (i < nmf->ny - 1) + (j > 0) + (j < nmf->nx - 1);
+    const PetscInt deg  = (i > 0) + (i < nmf->ny - 1) + (j > 0) + (j < nmf->nx - 1);
     const float    cdeg = lf * (float)deg;
     for (PetscInt c = 0; c < k; c++) {
       const double hv = h[q * k + c], nbsum = deg * hv - out[q * k + c];
-      out[q * k + c]  = (double)cdeg * hv - (double)lf * nbsum;
+      out[q * k + c] = (double)cdeg * hv - (double)lf * nbsum;
     }
   }
   PetscCall(VecRestoreArrayRead(H, &h));
@@ -37,14 +37,16 @@ static PetscErrorCode ScaledLaplacian(NMF nmf, Vec H, const double *HL, double *
 static PetscErrorCode LipschitzBounds(NMF nmf, double *gamma_H, double *gamma_W)
 {
   const PetscInt      n = nmf->n, k = nmf->k;
-  const PetscInt      m = nmf->G.empty() ? n : nmf->m;
+  const PetscInt      m   = nmf->G.empty() ? n : nmf->m;
   const double        eps = nmf->log_shift;
   std::vector<double> W0(m * k, eps), D0(n * k), rowsumD(n, 0.0), Y0(n), sW(n, 0.0);
   double              colsumH0 = 0, gH = -PETSC_MAX_REAL;
 
   PetscFunctionBegin;
-  if (nmf->G.empty()) D0.assign(n * k, eps);
-  else NMFComputeD_Private(nmf, W0.data(), D0.data());
+  if (nmf->G.empty())
+    D0.assign(n * k, eps);
+  else
+    NMFComputeD_Private(nmf, W0.data(), D0.data());
   for (PetscInt c = 0; c < k; c++) colsumH0 += eps;
   for (PetscInt i = 0; i < n; i++) {
     Y0[i] = 0;
@@ -124,7 +126,7 @@ static PetscErrorCode GradientW(NMF nmf, const double *D, std::vector<double> &g
 {
   const PetscInt      k = nmf->k, n = nmf->n;
   const bool          identity = nmf->G.empty();
-  const PetscInt      m = identity ? n : nmf->m;
+  const PetscInt      m        = identity ? n : nmf->m;
   std::vector<double> At, rowsumH;
 
   PetscFunctionBegin;
@@ -135,7 +137,8 @@ static PetscErrorCode GradientW(NMF nmf, const double *D, std::vector<double> &g
   grad.assign(m * k, 0.0);
   for (PetscInt j = 0; j < m; j++)
     for (PetscInt c = 0; c < k; c++) {
-      if (identity) grad[j * k + c] = inner[j * k + c];
+      if (identity)
+        grad[j * k + c] = inner[j * k + c];
       else {
         double s = 0;
         for (PetscInt i = 0; i < n; i++) s += nmf->G[i * m + j] * inner[i * k + c];
@@ -227,7 +230,8 @@ static PetscErrorCode NMFWStep_ProjectedGradient(NMF nmf, const PetscReal D[], s
 static PetscErrorCode NMFInitialSteps_ProjectedGradient(NMF nmf)
 {
   PetscFunctionBegin;
-  if (nmf->gamma_given.empty()) PetscCall(LipschitzBounds(nmf, &nmf->gamma_H, &nmf->gamma_W));
+  if (nmf->gamma_given.empty())
+    PetscCall(LipschitzBounds(nmf, &nmf->gamma_H, &nmf->gamma_W));
   else {
     nmf->gamma_H = nmf->gamma_given[0];
     nmf->gamma_W = nmf->gamma_given[1];
@@ -262,11 +266,11 @@ M*/
 PetscErrorCode NMFCreate_ProjectedGradient(NMF nmf)
 {
   PetscFunctionBegin;
-  nmf->ops->setup        = NMFSetUp_ProjectedGradient;
-  nmf->ops->initialsteps = NMFInitialSteps_ProjectedGradient;
-  nmf->ops->hstep        = NMFHStep_ProjectedGradient;
-  nmf->ops->wstep        = NMFWStep_ProjectedGradient;
-  nmf->ops->reset        = NMFReset_ProjectedGradient;
+  nmf->ops->setup         = NMFSetUp_ProjectedGradient;
+  nmf->ops->initialsteps  = NMFInitialSteps_ProjectedGradient;
+  nmf->ops->hstep         = NMFHStep_ProjectedGradient;
+  nmf->ops->wstep         = NMFWStep_ProjectedGradient;
+  nmf->ops->reset         = NMFReset_ProjectedGradient;
   nmf->nsteps             = 2;
   nmf->gamma_default      = 0.0;
   nmf->gamma_default_text = "Lipschitz bounds";
