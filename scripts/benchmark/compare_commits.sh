@@ -1,7 +1,8 @@
 #!/bin/bash
 # The per-iteration and set-up times of this build against another commit's, in one run, on the
 # same machine: each configuration is run alternately with the two builds, REPEAT times, and the
-# medians compared.  Targets (issue 12): per iteration no more than 5% slower than the other
+# fastest run of each compared (the minimum: on a shared VM the set-up times of the same build
+# fall in two modes 50% apart, a median lands on either).  Targets (issue 12): per iteration no more than 5% slower than the other
 # commit; the set-up no slower.
 #   usage: scripts/benchmark/compare_commits.sh BASE_COMMIT      (from the top of the repository)
 # environment: BUILD (this build, default build), BASE_BUILD (a build of BASE_COMMIT; default: a
@@ -35,7 +36,7 @@ one() {
   "$MPIEXEC" -n 1 "$build/smoothnmf_benchmark" -i "$map" -nmf_no_stop_criterion -nmf_random_state 1 -nmf_verbose 0 "$@" |
     awk '/^RESULT /{ for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "t_iter_s") t = kv[2]; if (kv[1] == "init_s") s = kv[2] } print t, s }'
 }
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+fastest() { sort -g | head -1; }
 
 dense="$TMP/dense.hspy"
 "$MPIEXEC" -n 2 "$BUILD/smoothnmf_demo_map" -o "$dense" -ny 200 -nx 200 -n 1024 -k 4 -seed 1 -counts 1000000 -dtype uint16 -chunks 0 >/dev/null
@@ -49,8 +50,8 @@ compare() {
     one "$BUILD" "$map" "$@" >>"$TMP/this"
   done
   local tb ts ib is
-  tb=$(cut -d' ' -f1 "$TMP/base" | median) ts=$(cut -d' ' -f1 "$TMP/this" | median)
-  ib=$(cut -d' ' -f2 "$TMP/base" | median) is=$(cut -d' ' -f2 "$TMP/this" | median)
+  tb=$(cut -d' ' -f1 "$TMP/base" | fastest) ts=$(cut -d' ' -f1 "$TMP/this" | fastest)
+  ib=$(cut -d' ' -f2 "$TMP/base" | fastest) is=$(cut -d' ' -f2 "$TMP/this" | fastest)
   awk -v l="$label" -v tb="$tb" -v ts="$ts" -v ib="$ib" -v is="$is" 'BEGIN {
     rt = ts / tb; ri = is / ib
     v = (rt <= 1.05 ? "per iteration: yes" : "per iteration: NO") (ri <= 1.05 ? ", set-up: yes" : ", set-up: NO")
