@@ -5,21 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-/* the shortest text that reads back as v */
-static std::string Number(double v)
-{
-  char buf[64];
-  for (int digits = 6; digits <= 17; digits++) {
-    snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
 static NMFCheckpointParam Param(const char *name, std::vector<double> values, std::string text = "")
 {
   if (text.empty())
-    for (size_t i = 0; i < values.size(); i++) text += (i ? "," : "") + Number(values[i]);
+    for (size_t i = 0; i < values.size(); i++) text += (i ? "," : "") + NMFNumberText_Private(values[i]);
   return NMFCheckpointParam{name, text, values};
 }
 

@@ -21,30 +21,6 @@ static NMF Problem(bool linesearch)
   return nmf;
 }
 
-struct Result {
-  std::vector<double> W, H, losses;
-  PetscInt            n_iter;
-  NMFConvergedReason  reason;
-};
-
-static Result Get(NMF nmf)
-{
-  Result        r;
-  PetscInt      m, k, ncol;
-  const double *W, *table;
-  Vec           H;
-  DM            daH;
-  PCALL(NMFGetW(nmf, &m, &k, &W));
-  r.W.assign(W, W + m * k);
-  PCALL(NMFGetH(nmf, &H));
-  PCALL(NMFGetAbundanceDM(nmf, &daH));
-  r.H = GatherPixels(daH, H);
-  PCALL(NMFGetLosses(nmf, &r.n_iter, &ncol, &table));
-  r.losses.assign(table, table + r.n_iter * ncol);
-  PCALL(NMFGetConvergedReason(nmf, &r.reason));
-  return r;
-}
-
 /* a file name in /tmp shared by every rank */
 static std::string SharedTempName(const char *what)
 {
@@ -106,7 +82,7 @@ TEST_CASE("NMFInterrupt stops after the iteration; the checkpoint resumes bit fo
     const std::string path = SharedTempName(linesearch ? "ls" : "plain");
     NMF               full = Problem(linesearch);
     PCALL(NMFSolve(full));
-    const Result ref = Get(full);
+    const FitResult ref = GetFitResult(full);
     PCALL(NMFDestroy(&full));
     REQUIRE(ref.n_iter > 8);
 
@@ -116,7 +92,7 @@ TEST_CASE("NMFInterrupt stops after the iteration; the checkpoint resumes bit fo
     PCALL(NMFIOSetCheckpoint(first, path.c_str(), 0, 0, NULL, NULL)); /* the fingerprint; no scheduled checkpoints */
     PCALL(NMFMonitorSet(first, CheckpointAndStop, &stop, NULL));
     PCALL(NMFSolve(first));
-    const Result cut = Get(first);
+    const FitResult cut = GetFitResult(first);
     PCALL(NMFDestroy(&first));
     CHECK(cut.reason == NMF_INTERRUPTED);
     CHECK(cut.n_iter == 8);
@@ -126,7 +102,7 @@ TEST_CASE("NMFInterrupt stops after the iteration; the checkpoint resumes bit fo
     NMF second = Problem(linesearch);
     PCALL(NMFIOSetRestart(second, path.c_str(), NULL));
     PCALL(NMFSolve(second));
-    const Result res = Get(second);
+    const FitResult res = GetFitResult(second);
     PCALL(NMFDestroy(&second));
     CHECK(res.n_iter == ref.n_iter);
     CHECK(res.reason == ref.reason);

@@ -10,30 +10,6 @@
 
 static double KeyX(PetscInt q, PetscInt i) { return 1 + 0.6 * std::sin(0.37 * i + 1.1 * q + 0.2) + 0.3 * std::cos(0.5 * q + 0.9 * i); }
 
-struct Fit {
-  std::vector<double> W, H, losses;
-  PetscInt            n_iter;
-  NMFConvergedReason  reason;
-};
-
-static Fit Get(NMF nmf)
-{
-  Fit           r;
-  PetscInt      m, k, ncol;
-  const double *W, *table;
-  Vec           H;
-  DM            daH;
-  PCALL(NMFGetW(nmf, &m, &k, &W));
-  r.W.assign(W, W + m * k);
-  PCALL(NMFGetH(nmf, &H));
-  PCALL(NMFGetAbundanceDM(nmf, &daH));
-  r.H = GatherPixels(daH, H);
-  PCALL(NMFGetLosses(nmf, &r.n_iter, &ncol, &table));
-  r.losses.assign(table, table + r.n_iter * ncol);
-  PCALL(NMFGetConvergedReason(nmf, &r.reason));
-  return r;
-}
-
 static NMF Problem()
 {
   NMF nmf = MakeKeyedNMF(PETSC_COMM_WORLD, 12, 6, 7, 3, KeyX);
@@ -165,7 +141,7 @@ TEST_CASE("a fourth type registered from outside the library solves as log_surro
   PCALL(NMFSolve(ref));
   PCALL(NMFSolve(mine));
   CHECK(lee_seung_setups == 1); /* its own set-up ran, once */
-  Fit a = Get(ref), b = Get(mine);
+  FitResult a = GetFitResult(ref), b = GetFitResult(mine);
   CHECK(a.n_iter == 20);
   CHECK(b.n_iter == a.n_iter);
   CHECK(MaxRelDiff(b.W, a.W) < 1e-12);
@@ -205,10 +181,10 @@ TEST_CASE("NMFReset: the same object solves again to the same result, and with a
 {
   NMF nmf = Problem();
   PCALL(NMFSolve(nmf));
-  Fit first = Get(nmf);
+  FitResult first = GetFitResult(nmf);
   PCALL(NMFReset(nmf));
   PCALL(NMFSolve(nmf));
-  Fit again = Get(nmf);
+  FitResult again = GetFitResult(nmf);
   CHECK(again.n_iter == first.n_iter);
   CHECK(MaxRelDiff(again.W, first.W) == 0);
   CHECK(MaxRelDiff(again.H, first.H) == 0);
@@ -217,11 +193,11 @@ TEST_CASE("NMFReset: the same object solves again to the same result, and with a
   PCALL(NMFReset(nmf));
   PCALL(NMFSetType(nmf, NMFPROJECTEDGRADIENT));
   PCALL(NMFSolve(nmf));
-  Fit pg    = Get(nmf);
-  NMF fresh = Problem();
+  FitResult pg    = GetFitResult(nmf);
+  NMF       fresh = Problem();
   PCALL(NMFSetType(fresh, NMFPROJECTEDGRADIENT));
   PCALL(NMFSolve(fresh));
-  Fit pg_fresh = Get(fresh);
+  FitResult pg_fresh = GetFitResult(fresh);
   CHECK(MaxRelDiff(pg.W, pg_fresh.W) == 0);
   CHECK(MaxRelDiff(pg.H, pg_fresh.H) == 0);
   CHECK(MaxRelDiff(pg.W, first.W) > 1e-6); /* it did change the algorithm */
@@ -251,7 +227,7 @@ TEST_CASE("NMFSetConvergenceTest replaces the stopping rules", "[object]")
   StopAt s;
   PCALL(NMFSetConvergenceTest(nmf, StopAtFive, &s, NULL));
   PCALL(NMFSolve(nmf));
-  Fit r = Get(nmf);
+  FitResult r = GetFitResult(nmf);
   CHECK(r.n_iter == 5);
   CHECK(r.reason == NMF_CONVERGED_REL_CHANGE_LOSS);
   CHECK(s.calls == 5);
@@ -311,7 +287,7 @@ TEST_CASE("debug checks the iterates after every step and says where one failed"
   PCALL(NMFSetDebug(b, PETSC_TRUE));
   PCALL(NMFSolve(a));
   PCALL(NMFSolve(b));
-  Fit fa = Get(a), fb = Get(b);
+  FitResult fa = GetFitResult(a), fb = GetFitResult(b);
   CHECK(MaxRelDiff(fa.H, fb.H) == 0);
   PCALL(NMFDestroy(&a));
   PCALL(NMFDestroy(&b));

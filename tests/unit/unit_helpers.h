@@ -260,4 +260,28 @@ inline std::vector<double> SerialSimplexNu(PetscInt k, PetscInt p, const double 
   return mid;
 }
 
+/* what a solve gave: W, H gathered by global pixel, the losses table, n_iter and the stop reason */
+struct FitResult {
+  std::vector<double> W, H, losses;
+  PetscInt            n_iter;
+  NMFConvergedReason  reason;
+};
+inline FitResult GetFitResult(NMF nmf)
+{
+  FitResult     r;
+  PetscInt      m, k, ncol;
+  const double *W, *table;
+  Vec           H;
+  DM            daH;
+  PCALL(NMFGetW(nmf, &m, &k, &W));
+  r.W.assign(W, W + m * k);
+  PCALL(NMFGetH(nmf, &H));
+  PCALL(NMFGetAbundanceDM(nmf, &daH));
+  r.H = GatherPixels(daH, H);
+  PCALL(NMFGetLosses(nmf, &r.n_iter, &ncol, &table));
+  r.losses.assign(table, table + r.n_iter * ncol);
+  PCALL(NMFGetConvergedReason(nmf, &r.reason));
+  return r;
+}
+
 #endif

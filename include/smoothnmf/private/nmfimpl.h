@@ -207,6 +207,8 @@ PetscErrorCode NMFParamCheckInt_Private(NMF nmf, const NMFParamInfo *p, PetscInt
 /* the value as numbers (PetscBool 0/1, an enum or built-in type its index, another type a hash
    of its name) and as text; used = the value the solve used */
 void NMFParamValues_Private(NMF nmf, const NMFParamInfo *p, bool used, std::vector<double> &values, std::string &text);
+/* the shortest text that reads back as v (the view, checkpoint parameters) */
+std::string NMFNumberText_Private(double v);
 /* sets every parameter to its default (NMFCreate) */
 void NMFParamDefaults_Private(NMF nmf);
 /* copies every parameter of the table from src to dst (not the type, set with NMFSetType) */
@@ -317,6 +319,8 @@ PetscErrorCode NMFSurrogateFloorAndFix_Private(NMF nmf, PetscScalar *Hn);
 PetscErrorCode NMFSurrogateWStep_Private(NMF nmf, const PetscReal D[], std::vector<double> &W_new);
 PetscErrorCode NMFSurrogateGap_Private(NMF nmf, PetscBool log_proximal, double *gap);
 PetscErrorCode NMFSurrogateLinesearch_Private(NMF nmf, PetscBool log_proximal);
+typedef PetscErrorCode (*NMFSurrogateStepFn)(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn);
+PetscErrorCode NMFSurrogateHStep_Private(NMF nmf, const PetscReal D[], NMFSurrogateStepFn step, PetscBool log_proximal);
 
 /* metrics.cpp: ground-truth columns of the losses table (2k + 1 values) */
 PetscErrorCode NMFTruthMetrics_Private(NMF nmf, double *row);

@@ -43,8 +43,7 @@ const NMFParamInfo *NMFParamFind_Private(const char *name)
   return nullptr;
 }
 
-/* the shortest text that reads back as v */
-static std::string Number(double v)
+std::string NMFNumberText_Private(double v)
 {
   char buf[64];
   for (int digits = 6; digits <= 17; digits++) {
@@ -61,7 +60,7 @@ PetscErrorCode NMFParamCheckReal_Private(NMF nmf, const NMFParamInfo *p, PetscIn
   PetscFunctionBegin;
   if (p->kind == NMF_PARAM_REALS && p->nmax > 1) snprintf(where, sizeof where, "[%d]", (int)i);
   const bool ok = std::isfinite(v) && (p->lo_open ? v > p->lo : v >= p->lo) && v <= p->hi;
-  PetscCheck(ok, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s%s = %s: it must be a finite value %s %s", p->name, where, Number(v).c_str(), p->lo_open ? ">" : ">=", Number(p->lo).c_str());
+  PetscCheck(ok, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s%s = %s: it must be a finite value %s %s", p->name, where, NMFNumberText_Private(v).c_str(), p->lo_open ? ">" : ">=", NMFNumberText_Private(p->lo).c_str());
   PetscFunctionReturn(0);
 }
 
@@ -112,7 +111,7 @@ void NMFParamValues_Private(NMF nmf, const NMFParamInfo *p, bool used, std::vect
   } break;
   }
   if (text.empty())
-    for (size_t i = 0; i < values.size(); i++) text += (i ? "," : "") + Number(values[i]);
+    for (size_t i = 0; i < values.size(); i++) text += (i ? "," : "") + NMFNumberText_Private(values[i]);
 }
 
 void NMFParamDefaults_Private(NMF nmf)

@@ -139,3 +139,21 @@ PetscErrorCode NMFSurrogateLinesearch_Private(NMF nmf, PetscBool log_proximal)
   nmf->gamma_H = gap > 0 ? nmf->gamma_H / 1.05 : nmf->gamma_H * 1.5;
   PetscFunctionReturn(0);
 }
+
+/* an H step of a surrogate type: step(D, H, H_new), the floor and the held entries, then the line
+   search (on the log_surrogate's proximal term, or the l2_surrogate's) */
+PetscErrorCode NMFSurrogateHStep_Private(NMF nmf, const PetscReal D[], NMFSurrogateStepFn step, PetscBool log_proximal)
+{
+  const PetscScalar *H;
+  PetscScalar       *Hn;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(nmf->H, &H));
+  PetscCall(VecGetArray(nmf->H_new, &Hn));
+  PetscCall(step(nmf, D, H, Hn));
+  PetscCall(NMFSurrogateFloorAndFix_Private(nmf, Hn));
+  PetscCall(VecRestoreArray(nmf->H_new, &Hn));
+  PetscCall(VecRestoreArrayRead(nmf->H, &H));
+  if (nmf->linesearch) PetscCall(NMFSurrogateLinesearch_Private(nmf, log_proximal));
+  PetscFunctionReturn(0);
+}

@@ -42,17 +42,8 @@ static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const PetscScal
 
 static PetscErrorCode NMFHStep_L2Surrogate(NMF nmf, const PetscReal D[])
 {
-  const PetscScalar *H;
-  PetscScalar       *Hn;
-
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->H, &H));
-  PetscCall(VecGetArray(nmf->H_new, &Hn));
-  PetscCall(L2SurrogateHStep(nmf, D, H, Hn));
-  PetscCall(NMFSurrogateFloorAndFix_Private(nmf, Hn));
-  PetscCall(VecRestoreArray(nmf->H_new, &Hn));
-  PetscCall(VecRestoreArrayRead(nmf->H, &H));
-  if (nmf->linesearch) PetscCall(NMFSurrogateLinesearch_Private(nmf, PETSC_FALSE));
+  PetscCall(NMFSurrogateHStep_Private(nmf, D, L2SurrogateHStep, PETSC_FALSE));
   PetscFunctionReturn(0);
 }
 

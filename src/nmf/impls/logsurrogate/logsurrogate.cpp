@@ -55,17 +55,8 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscSca
 
 static PetscErrorCode NMFHStep_LogSurrogate(NMF nmf, const PetscReal D[])
 {
-  const PetscScalar *H;
-  PetscScalar       *Hn;
-
   PetscFunctionBegin;
-  PetscCall(VecGetArrayRead(nmf->H, &H));
-  PetscCall(VecGetArray(nmf->H_new, &Hn));
-  PetscCall(LogSurrogateHStep(nmf, D, H, Hn));
-  PetscCall(NMFSurrogateFloorAndFix_Private(nmf, Hn));
-  PetscCall(VecRestoreArray(nmf->H_new, &Hn));
-  PetscCall(VecRestoreArrayRead(nmf->H, &H));
-  if (nmf->linesearch) PetscCall(NMFSurrogateLinesearch_Private(nmf, PETSC_TRUE));
+  PetscCall(NMFSurrogateHStep_Private(nmf, D, LogSurrogateHStep, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 
