@@ -1,6 +1,7 @@
 /* NMFSetUp: the checks of the parameters against the data, the preparation of X (doc/algorithm.md,
    section 1) and the start values (section 3), or the state of a checkpoint. */
 #include <smoothnmf/private/nmfimpl.h>
+#include <algorithm>
 #include <ctime>
 
 /*@
@@ -57,7 +58,11 @@ try {
   else
     PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
   if (nmf->monitor_default == 1 || (nmf->monitor_default == -1 && nmf->verbose > 0)) {
-    PetscCall(NMFMonitorSet(nmf, NMFMonitorDefault, NULL, NULL)); /* the progress line, once */
+    /* the progress line, once, before the monitors set earlier (a checkpoint's, an application's) */
+    PetscCall(NMFMonitorSet(nmf, NMFMonitorDefault, NULL, NULL));
+    std::rotate(nmf->monitor, nmf->monitor + nmf->nmonitors - 1, nmf->monitor + nmf->nmonitors);
+    std::rotate(nmf->monitor_ctx, nmf->monitor_ctx + nmf->nmonitors - 1, nmf->monitor_ctx + nmf->nmonitors);
+    std::rotate(nmf->monitor_destroy, nmf->monitor_destroy + nmf->nmonitors - 1, nmf->monitor_destroy + nmf->nmonitors);
     nmf->monitor_default = 0;
   }
   nmf->setupcalled  = PETSC_TRUE;
