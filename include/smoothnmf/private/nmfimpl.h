@@ -188,15 +188,18 @@ enum NMFParamFlag {
 struct NMFParamInfo {
   const char  *name;
   NMFParamKind kind;
-  void *(*field)(NMF); /* where the object holds the value */
-  void *(*used)(NMF);  /* where it holds the value the solve used, when it differs (or NULL) */
-  double      lo, hi;  /* the check: lo <= value <= hi, finite (REAL, REALS, INT) */
-  PetscBool   lo_open; /* lo < value */
-  PetscInt    nmax;    /* REALS: at most this many values */
-  unsigned    flags;   /* NMFParamFlag */
-  double      deflt;   /* the default (REALS: one value, or NAN for none; TYPE: NMFLOGSURROGATE) */
-  const char *help;
-  const char *setter; /* the manual page of its setter */
+  void *(*field)(NMF);       /* where the object holds the value */
+  void *(*used)(NMF);        /* where it holds the value the solve used, when it differs (or NULL) */
+  double            lo, hi;  /* the check: lo <= value <= hi, finite (REAL, REALS, INT) */
+  PetscBool         lo_open; /* lo < value */
+  PetscInt          nmax;    /* REALS: at most this many values */
+  unsigned          flags;   /* NMFParamFlag */
+  double            deflt;   /* the default (REALS: one value, or NAN for none; TYPE: NMFLOGSURROGATE) */
+  const char       *help;
+  const char       *setter; /* the manual page of its setter */
+  PetscVoidFunction set;    /* the setter itself (NMFSetLambdaL, ...), which NMFSetFromOptions calls: its arguments by kind,
+                            (NMF, PetscInt), (NMF, PetscInt64), (NMF, PetscReal), (NMF, PetscInt, const PetscReal[]),
+                            (NMF, PetscBool), (NMF, NMFInitType) or (NMF, NMFType) */
 };
 extern const NMFParamInfo NMFParamTable[];
 extern const PetscInt     NMFParamCount;

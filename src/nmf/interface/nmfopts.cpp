@@ -64,33 +64,23 @@ try {
         PetscErrorCode (*create)(NMF);
         PetscCall(PetscFunctionListFind(NMFList, type, &create));
         PetscCheck(create, nmf->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-%snmf_algo '%s': unknown algorithm; expected log_surrogate, l2_surrogate, projected_gradient or a type added with NMFRegister()", ((PetscObject)nmf)->prefix ? ((PetscObject)nmf)->prefix : "", type);
-        PetscCall(NMFSetType(nmf, type));
+        PetscCall(((PetscErrorCode(*)(NMF, NMFType))p->set)(nmf, type));
       }
     } break;
     case NMF_PARAM_INT: {
       PetscInt v = *(PetscInt *)p->field(nmf);
       PetscCall(ReadOption(nmf, o, "an integer", [&] { return PetscOptionsInt(o, help, man, v, &v, &flg); }));
-      if (flg && !strcmp(p->name, "n_components"))
-        PetscCall(NMFSetNComponents(nmf, v));
-      else if (flg && !strcmp(p->name, "scree"))
-        PetscCall(NMFSetScree(nmf, v));
-      else if (flg) {
-        PetscCall(NMFParamCheckInt_Private(nmf, p, v));
-        *(PetscInt *)p->field(nmf) = v;
-      }
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, PetscInt))p->set)(nmf, v));
     } break;
     case NMF_PARAM_SEED: {
       PetscInt v = (PetscInt)nmf->random_state;
       PetscCall(ReadOption(nmf, o, "an integer", [&] { return PetscOptionsInt(o, help, man, v, &v, &flg); }));
-      if (flg) PetscCall(NMFSetRandomState(nmf, v));
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, PetscInt64))p->set)(nmf, v));
     } break;
     case NMF_PARAM_REAL: {
       PetscReal v = *(PetscReal *)p->field(nmf);
       PetscCall(ReadOption(nmf, o, "a number", [&] { return PetscOptionsReal(o, help, man, v, &v, &flg); }));
-      if (flg) {
-        PetscCall(NMFParamCheckReal_Private(nmf, p, 0, v));
-        *(PetscReal *)p->field(nmf) = v;
-      }
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, PetscReal))p->set)(nmf, v));
     } break;
     case NMF_PARAM_REALS: {
       const std::vector<double> &cur = *(std::vector<double> *)p->field(nmf);
@@ -98,20 +88,17 @@ try {
       PetscInt                   nv = (PetscInt)v.size();
       for (size_t j = 0; j < cur.size() && j < v.size(); j++) v[j] = cur[j];
       PetscCall(ReadOption(nmf, o, "a number or a comma list of numbers", [&] { return PetscOptionsRealArray(o, help, man, v.data(), &nv, &flg); }));
-      if (flg && !strcmp(p->name, "gamma"))
-        PetscCall(NMFSetGammas(nmf, nv, v.data()));
-      else if (flg && !strcmp(p->name, "mu"))
-        PetscCall(NMFSetMu(nmf, nv, v.data()));
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, PetscInt, const PetscReal[]))p->set)(nmf, nv, v.data()));
     } break;
     case NMF_PARAM_BOOL: {
       PetscBool v = *(PetscBool *)p->field(nmf);
       PetscCall(ReadOption(nmf, o, "true or false", [&] { return PetscOptionsBool(o, help, man, v, &v, &flg); }));
-      if (flg) *(PetscBool *)p->field(nmf) = v;
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, PetscBool))p->set)(nmf, v));
     } break;
     case NMF_PARAM_INIT: {
       PetscEnum v = (PetscEnum)nmf->init;
       PetscCall(ReadOption(nmf, o, "default, random, nndsvd, nndsvda, nndsvdar or custom", [&] { return PetscOptionsEnum(o, help, man, NMFInitTypes, v, &v, &flg); }));
-      if (flg) PetscCall(NMFSetInitType(nmf, (NMFInitType)v));
+      if (flg) PetscCall(((PetscErrorCode(*)(NMF, NMFInitType))p->set)(nmf, (NMFInitType)v));
     } break;
     }
   }

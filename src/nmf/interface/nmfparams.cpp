@@ -8,31 +8,32 @@
 #include <string>
 
 #define FIELD(member) [](NMF nmf) -> void * { return &nmf->member; }
+#define SETTER(f)     #f, (PetscVoidFunction)(f) /* its manual page's name and the setter itself */
 static const double INF = PETSC_MAX_REAL;
 
 /* name, kind, field, used, lo, hi, lo_open, nmax, flags, default (REALS: one value, or NAN: none), help, setter */
 const NMFParamInfo NMFParamTable[] = {
-  {"n_components", NMF_PARAM_INT, FIELD(k), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 2, "number of components k", "NMFSetNComponents"},
-  {"algo", NMF_PARAM_TYPE, nullptr, nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "the algorithm, an NMF type (NMFSetType)", "NMFSetType"},
-  {"lambda_L", NMF_PARAM_REAL, FIELD(lambda_L), nullptr, 0, INF, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1.0, "weight of the Laplacian smoothness penalty", "NMFSetLambdaL"},
-  {"mu", NMF_PARAM_REALS, FIELD(mu), nullptr, 0, INF, PETSC_FALSE, 1 << 20, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0.0, "weight of the log sparsity penalty: one value or one per component (comma list)", "NMFSetMu"},
-  {"epsilon_reg", NMF_PARAM_REAL, FIELD(epsilon_reg), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1.0, "shift inside the log penalty", "NMFSetEpsilonReg"},
-  {"force_simplex", NMF_PARAM_BOOL, FIELD(force_simplex), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1, "each pixel's abundances sum to one", "NMFSetForceSimplex"},
-  {"dicotomy_tol", NMF_PARAM_REAL, FIELD(dicotomy_tol), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-5, "tolerance of the simplex bisection", "NMFSetDicotomyTol"},
-  {"gamma", NMF_PARAM_REALS, FIELD(gamma_given), FIELD(gamma_initial), 0, INF, PETSC_TRUE, 2, NMF_PARAM_RESTART | NMF_PARAM_RESULT, NAN, "step parameter: sigma_L of the surrogates (default 8), or gamma_H,gamma_W of projected_gradient (default: Lipschitz bounds)", "NMFSetGammas"},
-  {"linesearch", NMF_PARAM_BOOL, FIELD(linesearch), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "adapt gamma by a line search", "NMFSetLinesearch"},
-  {"l2", NMF_PARAM_BOOL, FIELD(l2), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "Frobenius loss instead of KL", "NMFSetL2"},
-  {"normalize", NMF_PARAM_BOOL, FIELD(normalize), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "scale X by k / (mean(X) n) during the fit", "NMFSetNormalize"},
-  {"no_stop_criterion", NMF_PARAM_BOOL, FIELD(no_stop_criterion), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "run max_iter iterations", "NMFSetNoStopCriterion"},
-  {"debug", NMF_PARAM_BOOL, FIELD(debug), nullptr, 0, 0, PETSC_FALSE, 1, 0, 0, "check the iterates after every step: finite, >= log_shift, on the simplex when forced", "NMFSetDebug"},
-  {"init", NMF_PARAM_INIT, FIELD(init), FIELD(init_used), 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESULT, NMF_INIT_DEFAULT, "initialization (default: nndsvda when k <= min(n, p), else random)", "NMFSetInitType"},
-  {"tol", NMF_PARAM_REAL, FIELD(tol), nullptr, 0, INF, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-4, "tolerance of the stopping rules", "NMFSetTolerance"},
-  {"max_iter", NMF_PARAM_INT, FIELD(max_iter), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 200, "maximum number of iterations", "NMFSetMaxIter"},
-  {"random_state", NMF_PARAM_SEED, FIELD(random_state), nullptr, 0, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 0, "seed of the random initializations (default: drawn, and recorded)", "NMFSetRandomState"},
-  {"log_shift", NMF_PARAM_REAL, FIELD(log_shift), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-14, "floor epsilon of W, H and the logs", "NMFSetLogShift"},
-  {"eval_print", NMF_PARAM_INT, FIELD(eval_print), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 10, "progress line every this many iterations", "NMFSetEvalPrint"},
-  {"verbose", NMF_PARAM_INT, FIELD(verbose), nullptr, PETSC_MIN_INT, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 1, "0: silent, 1: the progress lines (the default monitor)", "NMFSetVerbose"},
-  {"scree", NMF_PARAM_INT, FIELD(scree_n), nullptr, 0, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT | NMF_PARAM_IF_NONZERO, 0, "also compute the N leading singular values of X (scree plot, to choose n_components); 0: none", "NMFSetScree"},
+  {"n_components", NMF_PARAM_INT, FIELD(k), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 2, "number of components k", SETTER(NMFSetNComponents)},
+  {"algo", NMF_PARAM_TYPE, nullptr, nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "the algorithm, an NMF type (NMFSetType)", SETTER(NMFSetType)},
+  {"lambda_L", NMF_PARAM_REAL, FIELD(lambda_L), nullptr, 0, INF, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1.0, "weight of the Laplacian smoothness penalty", SETTER(NMFSetLambdaL)},
+  {"mu", NMF_PARAM_REALS, FIELD(mu), nullptr, 0, INF, PETSC_FALSE, 1 << 20, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0.0, "weight of the log sparsity penalty: one value or one per component (comma list)", SETTER(NMFSetMu)},
+  {"epsilon_reg", NMF_PARAM_REAL, FIELD(epsilon_reg), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1.0, "shift inside the log penalty", SETTER(NMFSetEpsilonReg)},
+  {"force_simplex", NMF_PARAM_BOOL, FIELD(force_simplex), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1, "each pixel's abundances sum to one", SETTER(NMFSetForceSimplex)},
+  {"dicotomy_tol", NMF_PARAM_REAL, FIELD(dicotomy_tol), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-5, "tolerance of the simplex bisection", SETTER(NMFSetDicotomyTol)},
+  {"gamma", NMF_PARAM_REALS, FIELD(gamma_given), FIELD(gamma_initial), 0, INF, PETSC_TRUE, 2, NMF_PARAM_RESTART | NMF_PARAM_RESULT, NAN, "step parameter: sigma_L of the surrogates (default 8), or gamma_H,gamma_W of projected_gradient (default: Lipschitz bounds)", SETTER(NMFSetGammas)},
+  {"linesearch", NMF_PARAM_BOOL, FIELD(linesearch), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "adapt gamma by a line search", SETTER(NMFSetLinesearch)},
+  {"l2", NMF_PARAM_BOOL, FIELD(l2), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "Frobenius loss instead of KL", SETTER(NMFSetL2)},
+  {"normalize", NMF_PARAM_BOOL, FIELD(normalize), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "scale X by k / (mean(X) n) during the fit", SETTER(NMFSetNormalize)},
+  {"no_stop_criterion", NMF_PARAM_BOOL, FIELD(no_stop_criterion), nullptr, 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 0, "run max_iter iterations", SETTER(NMFSetNoStopCriterion)},
+  {"debug", NMF_PARAM_BOOL, FIELD(debug), nullptr, 0, 0, PETSC_FALSE, 1, 0, 0, "check the iterates after every step: finite, >= log_shift, on the simplex when forced", SETTER(NMFSetDebug)},
+  {"init", NMF_PARAM_INIT, FIELD(init), FIELD(init_used), 0, 0, PETSC_FALSE, 1, NMF_PARAM_RESULT, NMF_INIT_DEFAULT, "initialization (default: nndsvda when k <= min(n, p), else random)", SETTER(NMFSetInitType)},
+  {"tol", NMF_PARAM_REAL, FIELD(tol), nullptr, 0, INF, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-4, "tolerance of the stopping rules", SETTER(NMFSetTolerance)},
+  {"max_iter", NMF_PARAM_INT, FIELD(max_iter), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 200, "maximum number of iterations", SETTER(NMFSetMaxIter)},
+  {"random_state", NMF_PARAM_SEED, FIELD(random_state), nullptr, 0, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 0, "seed of the random initializations (default: drawn, and recorded)", SETTER(NMFSetRandomState)},
+  {"log_shift", NMF_PARAM_REAL, FIELD(log_shift), nullptr, 0, INF, PETSC_TRUE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT, 1e-14, "floor epsilon of W, H and the logs", SETTER(NMFSetLogShift)},
+  {"eval_print", NMF_PARAM_INT, FIELD(eval_print), nullptr, 1, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 10, "progress line every this many iterations", SETTER(NMFSetEvalPrint)},
+  {"verbose", NMF_PARAM_INT, FIELD(verbose), nullptr, PETSC_MIN_INT, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESULT, 1, "0: silent, 1: the progress lines (the default monitor)", SETTER(NMFSetVerbose)},
+  {"scree", NMF_PARAM_INT, FIELD(scree_n), nullptr, 0, PETSC_MAX_INT, PETSC_FALSE, 1, NMF_PARAM_RESTART | NMF_PARAM_RESULT | NMF_PARAM_IF_NONZERO, 0, "also compute the N leading singular values of X (scree plot, to choose n_components); 0: none", SETTER(NMFSetScree)},
 };
 const PetscInt NMFParamCount = (PetscInt)(sizeof(NMFParamTable) / sizeof(NMFParamTable[0]));
 
