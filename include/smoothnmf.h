@@ -72,6 +72,18 @@ typedef enum { NMF_DATA_FLOAT64 = 0,
                NMF_DATA_UINT8 } NMFDataType;
 extern const char *const NMFDataTypes[];
 
+/* The element types of an application's array given to NMFSetDataArray() (numpy's dtypes). */
+typedef enum { NMF_ARRAY_FLOAT64 = 0,
+               NMF_ARRAY_FLOAT32,
+               NMF_ARRAY_UINT8,
+               NMF_ARRAY_UINT16,
+               NMF_ARRAY_UINT32,
+               NMF_ARRAY_UINT64,
+               NMF_ARRAY_INT8,
+               NMF_ARRAY_INT16,
+               NMF_ARRAY_INT32,
+               NMF_ARRAY_INT64 } NMFArrayType;
+
 /* The first columns of the losses table, in espm's get_losses() order; with a ground truth
    ang_p0.., mse_p0.. and true_KL_loss follow (see NMFGetLossName). */
 #define NMF_LOSS_COLUMNS 7
@@ -105,6 +117,7 @@ PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array);
 PetscErrorCode NMFSetImageShape(NMF nmf, PetscInt ny, PetscInt nx);
 PetscErrorCode NMFGetImageShape(NMF nmf, PetscInt *ny, PetscInt *nx);
 PetscErrorCode NMFSetDataMat(NMF nmf, Mat X);
+PetscErrorCode NMFSetDataArray(NMF nmf, PetscInt p, PetscInt n, PetscInt r0, PetscInt r1, NMFArrayType type, const void *x, PetscInt64 pixel_stride, PetscInt64 channel_stride);
 PetscErrorCode NMFGetDataSizes(NMF nmf, PetscInt *n, PetscInt *p);
 PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH);
 PetscErrorCode NMFSetG(NMF nmf, PetscInt n, PetscInt m, const PetscReal G[]);
@@ -187,6 +200,8 @@ PetscErrorCode NMFGetWMat(NMF nmf, Mat *W);
 PetscErrorCode NMFGetGWMat(NMF nmf, Mat *GW);
 PetscErrorCode NMFGetH(NMF nmf, Vec *H);
 PetscErrorCode NMFGetHMat(NMF nmf, Mat *H);
+PetscErrorCode NMFGetHArray(NMF nmf, PetscInt r0, PetscInt r1, PetscReal h[]);
+PetscErrorCode NMFCreateAbundanceVecFromArray(NMF nmf, PetscInt r0, PetscInt r1, const PetscReal h[], Vec *H);
 PetscErrorCode NMFGetLosses(NMF nmf, PetscInt *n_iter, PetscInt *ncolumns, const PetscReal **table);
 PetscErrorCode NMFGetLossName(NMF nmf, PetscInt j, const char **name);
 PetscErrorCode NMFGetIterationNumber(NMF nmf, PetscInt *n_iter);
@@ -201,6 +216,7 @@ PetscErrorCode NMFGetScree(NMF nmf, PetscInt *N, const PetscReal **S, PetscReal 
 PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4]);
 PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y);
 PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H);
+PetscErrorCode NMFTransformCreate(NMF nmf, NMF *t);
 
 #ifdef __cplusplus
 }

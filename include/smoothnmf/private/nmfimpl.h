@@ -109,6 +109,7 @@ struct _p_NMF {
   std::vector<double> W_init, fixed_W; /* m x k row-major, empty when not given */
   Vec                 H_init = nullptr, fixed_H = nullptr;
   PetscBool           hold_W        = PETSC_FALSE; /* transform: W is learned already, no W steps */
+  PetscInt            transform_n   = 0;           /* transform: the channels of the learned spectra (0: not a transform) */
   bool                H_above_floor = true;        /* every H stays >= log_shift (no held value below it) */
 
   /* state */

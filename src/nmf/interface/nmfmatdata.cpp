@@ -5,6 +5,8 @@
    size n x p is gathered. */
 #include <smoothnmf/private/nmfimpl.h>
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 
 /*@
    NMFSetImageShape - Sets the image shape of the data given next with NMFSetDataMat(): row r
@@ -153,12 +155,12 @@ static PetscErrorCode CopyOwnedRows(Mat A, PetscInt r0, PetscInt r1, PetscInt nc
   PetscFunctionReturn(0);
 }
 
-/* Sends the application's owned rows r0..r1-1 (n values each, row-major in rows) to the ranks
-   that own those pixels in the solver's layout da, and returns the solver's owned pixels in
-   *x (PetscMalloc'd, n p_local values, pixel-major); rows (row-major) is consumed.  One MPI_Alltoallv of whole rows (an MPI
-   datatype of n values, so the counts are pixels and no count or offset reaches 2^31); the
+/* Sends the application's owned rows r0..r1-1 (row_bytes bytes each, in rows) to the ranks that
+   own those pixels in the solver's layout da, and returns the solver's owned pixels in *x
+   (PetscMalloc'd, p_local rows, pixel-major); rows is consumed.  One MPI_Alltoallv of whole rows
+   (an MPI datatype of one row, so the counts are pixels and no count or offset reaches 2^31); the
    solver index of each row travels with it. */
-static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscInt r0, PetscInt r1, std::vector<PetscScalar> &rows, PetscScalar **x)
+static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, size_t row_bytes, PetscInt r0, PetscInt r1, std::vector<char> &rows, void **x)
 {
   PetscMPIInt           size;
   PetscInt              xm, ym, dim;
@@ -166,6 +168,7 @@ static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscIn
   MPI_Datatype          row_type;
 
   PetscFunctionBegin;
+  PetscCheck(row_bytes < (size_t)PETSC_MPI_INT_MAX, comm, PETSC_ERR_ARG_SIZ, "one pixel of the data is %zu bytes: at most 2^31 bytes per pixel", row_bytes);
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DMDAGetCorners(da, NULL, NULL, NULL, &xm, &ym, NULL));
@@ -192,26 +195,28 @@ static PetscErrorCode RedistributeRows(MPI_Comm comm, DM da, PetscInt n, PetscIn
   PetscCheck(rdispl[size] == pl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "redistribution of the data rows: %d rows arrive for %" PetscInt_FMT " owned pixels", rdispl[size], pl);
   std::vector<PetscInt>    sidx(nrows), ridx(pl);
   std::vector<PetscMPIInt> fill(sdispl.begin(), sdispl.end() - 1);
-  std::vector<PetscScalar> sbuf((size_t)nrows * n);
+  std::vector<char>        sbuf((size_t)nrows * row_bytes);
   for (PetscInt r = 0; r < nrows; r++) {
     const PetscMPIInt at = fill[dest[r]]++;
     sidx[at]             = idx[r];
-    PetscCall(PetscArraycpy(sbuf.data() + (size_t)at * n, rows.data() + (size_t)r * n, n));
+    PetscCall(PetscMemcpy(sbuf.data() + (size_t)at * row_bytes, rows.data() + (size_t)r * row_bytes, row_bytes));
   }
-  std::vector<PetscScalar>().swap(rows); /* at most two copies of the owned rows at a time */
-  std::vector<PetscScalar> rbuf((size_t)pl * n);
+  std::vector<char>().swap(rows); /* at most two copies of the owned rows at a time */
+  std::vector<char> rbuf((size_t)pl * row_bytes);
   PetscCallMPI(MPI_Alltoallv(sidx.data(), scount.data(), sdispl.data(), MPIU_INT, ridx.data(), rcount.data(), rdispl.data(), MPIU_INT, comm));
-  PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)n, MPIU_SCALAR, &row_type));
+  PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)row_bytes, MPI_BYTE, &row_type));
   PetscCallMPI(MPI_Type_commit(&row_type));
   PetscCallMPI(MPI_Alltoallv(sbuf.data(), scount.data(), sdispl.data(), row_type, rbuf.data(), rcount.data(), rdispl.data(), row_type, comm));
   PetscCallMPI(MPI_Type_free(&row_type));
-  std::vector<PetscScalar>().swap(sbuf);
+  std::vector<char>().swap(sbuf);
 
   /* each arrived row into its pixel: solver index - the rank's start */
   PetscMPIInt rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscMalloc(PetscMax((size_t)pl * n, (size_t)1) * sizeof(PetscScalar), x));
-  for (PetscInt e = 0; e < pl; e++) PetscCall(PetscArraycpy(*x + (size_t)(ridx[e] - solver_start[rank]) * n, rbuf.data() + (size_t)e * n, n));
+  char *dst;
+  PetscCall(PetscMalloc(PetscMax((size_t)pl * row_bytes, (size_t)1), &dst));
+  for (PetscInt e = 0; e < pl; e++) PetscCall(PetscMemcpy(dst + (size_t)(ridx[e] - solver_start[rank]) * row_bytes, rbuf.data() + (size_t)e * row_bytes, row_bytes));
+  *x = dst;
   PetscFunctionReturn(0);
 }
 
@@ -267,13 +272,159 @@ try {
 
   /* the application's rows, pixel-major, then one exchange to the solver's owners */
   PetscCall(MatGetOwnershipRange(X, &r0, &r1));
-  std::vector<PetscScalar> rows(PetscMax((size_t)(r1 - r0) * n, (size_t)1));
-  PetscCall(CopyOwnedRows(X, r0, r1, n, rows.data()));
-  PetscCall(RedistributeRows(nmf->comm, da, n, r0, r1, rows, &x));
+  std::vector<char> rows(PetscMax((size_t)(r1 - r0) * n, (size_t)1) * sizeof(PetscScalar));
+  PetscCall(CopyOwnedRows(X, r0, r1, n, (PetscScalar *)rows.data()));
+  PetscCall(RedistributeRows(nmf->comm, da, (size_t)n * sizeof(PetscScalar), r0, r1, rows, (void **)&x));
 
   PetscCall(NMFSetDataCompact(nmf, da, NMF_DATA_FLOAT64, x));
   PetscCall(MatGetLayouts(X, &rmap, NULL));
   PetscCall(PetscLayoutReference(rmap, &nmf->app_rows)); /* for NMFGetHMat */
+  PetscCall(DMDestroy(&da));
+  PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/* ---------------------------------------------------------------- NMFSetDataArray */
+
+/* The storage kept for an array type: the four compact types as they are, other integers as
+   float64 (exact up to 2^53). */
+static NMFDataType StorageOf(NMFArrayType t)
+{
+  switch (t) {
+  case NMF_ARRAY_FLOAT32: return NMF_DATA_FLOAT32;
+  case NMF_ARRAY_UINT16: return NMF_DATA_UINT16;
+  case NMF_ARRAY_UINT8: return NMF_DATA_UINT8;
+  default: return NMF_DATA_FLOAT64;
+  }
+}
+
+static size_t StorageSize(NMFDataType t) { return t == NMF_DATA_FLOAT64 ? 8 : t == NMF_DATA_FLOAT32 ? 4 : t == NMF_DATA_UINT16 ? 2 : 1; }
+
+/* dst[i n + c] = src[(row(i) - r0) ps + c cs] for i < nrows: the pixels' spectra gathered from an
+   array of any strides, converted to the storage type.  A strided channel axis (the (channels,
+   pixels) orientation) is read in blocks of pixels, so each cache line of the source serves
+   several of them. */
+template <class In, class Out, class Row>
+static void GatherPixels(const In *src, PetscInt n, PetscInt64 ps, PetscInt64 cs, PetscInt nrows, Row row, Out *dst)
+{
+  if (std::llabs((long long)cs) <= std::llabs((long long)ps)) {
+    for (PetscInt i = 0; i < nrows; i++) {
+      const In *s = src + row(i) * ps;
+      Out      *d = dst + (size_t)i * n;
+      for (PetscInt c = 0; c < n; c++) d[c] = (Out)s[c * cs];
+    }
+    return;
+  }
+  const PetscInt B = 64;
+  for (PetscInt i0 = 0; i0 < nrows; i0 += B) {
+    const PetscInt i1 = PetscMin(i0 + B, nrows);
+    for (PetscInt c = 0; c < n; c++)
+      for (PetscInt i = i0; i < i1; i++) dst[(size_t)i * n + c] = (Out)src[row(i) * ps + c * cs];
+  }
+}
+
+template <class Row>
+static void GatherPixelsAs(NMFArrayType t, const void *src, PetscInt n, PetscInt64 ps, PetscInt64 cs, PetscInt nrows, Row row, void *dst)
+{
+  switch (t) {
+  case NMF_ARRAY_FLOAT64: GatherPixels((const double *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_FLOAT32: GatherPixels((const float *)src, n, ps, cs, nrows, row, (float *)dst); break;
+  case NMF_ARRAY_UINT16: GatherPixels((const uint16_t *)src, n, ps, cs, nrows, row, (uint16_t *)dst); break;
+  case NMF_ARRAY_UINT8: GatherPixels((const uint8_t *)src, n, ps, cs, nrows, row, (uint8_t *)dst); break;
+  case NMF_ARRAY_UINT32: GatherPixels((const uint32_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_UINT64: GatherPixels((const uint64_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_INT8: GatherPixels((const int8_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_INT16: GatherPixels((const int16_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_INT32: GatherPixels((const int32_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  case NMF_ARRAY_INT64: GatherPixels((const int64_t *)src, n, ps, cs, nrows, row, (double *)dst); break;
+  }
+}
+
+/*@
+   NMFSetDataArray - Gives the map X to the solver as a strided array of the application's own
+   memory, pixels x channels in any orientation and any numeric type, either the whole map on
+   every rank or one block of consecutive pixels per rank.
+
+   Collective
+
+   Input Parameters:
++  nmf            - the object
+.  p, n           - the number of pixels and of channels of the whole map (the same on every rank)
+.  r0, r1         - the pixels this rank holds, r0 <= r < r1 in natural (image row-major) order:
+                    0, p on every rank (each rank then keeps its own pixels, nothing is sent), or
+                    consecutive blocks in rank order that cover the map (each rank sends its rows
+                    to the ranks that own them in the solver's layout, one MPI_Alltoallv)
+.  type           - the element type of the array (NMF_ARRAY_FLOAT64, ..., NMF_ARRAY_INT64)
+.  x              - the element of pixel r0, channel 0
+-  pixel_stride, channel_stride - the distance, in elements, between consecutive pixels and
+                    between consecutive channels: n, 1 for a C-ordered (pixels, channels) array
+                    (HyperSpy's), 1, p for a C-ordered (channels, pixels) array (espm's X)
+
+   Notes:
+   The owned pixels are copied once, in a compact storage: float64, float32, uint16 and uint8
+   arrays keep their type, other integers are stored as float64.  x is not modified and may be
+   freed after the call.  With NMFSetImageShape() called before, pixel r is image row r / nx,
+   column r % nx.  Negative or non-finite values are refused at NMFSetUp().  Sizes are 64-bit:
+   maps of n p >= 2^31 values pass.
+
+   Level: intermediate
+
+.seealso: NMFSetDataMat(), NMFSetData(), NMFSetImageShape(), NMFGetHMat()
+@*/
+PetscErrorCode NMFSetDataArray(NMF nmf, PetscInt p, PetscInt n, PetscInt r0, PetscInt r1, NMFArrayType type, const void *x, PetscInt64 pixel_stride, PetscInt64 channel_stride)
+try {
+  PetscMPIInt size, rank;
+  DM          da;
+
+  PetscFunctionBegin;
+  PetscCall(NMFInitializePackage());
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFSetDataArray must come before NMFSetUp/NMFSolve");
+  PetscCheck(type >= NMF_ARRAY_FLOAT64 && type <= NMF_ARRAY_INT64, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "unknown array type %d", (int)type);
+  PetscCallMPI(MPI_Comm_size(nmf->comm, &size));
+  PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
+  /* the same sizes everywhere, and the held pixels: all of them on every rank, or a cover by consecutive blocks */
+  PetscInt64 mine[4] = {p, n, r0, r1}, lo[2], hi[2];
+  PetscCallMPI(MPI_Allreduce(mine, lo, 2, MPIU_INT64, MPI_MIN, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(mine, hi, 2, MPIU_INT64, MPI_MAX, nmf->comm));
+  PetscCheck(lo[0] == hi[0] && lo[1] == hi[1], nmf->comm, PETSC_ERR_ARG_INCOMP, "the ranks give different map sizes (pixels %" PetscInt64_FMT "..%" PetscInt64_FMT ", channels %" PetscInt64_FMT "..%" PetscInt64_FMT "): every rank gives the whole map's p and n", lo[0], hi[0], lo[1], hi[1]);
+  PetscCheck(p >= 1 && n >= 1, nmf->comm, PETSC_ERR_ARG_SIZ, "the data has %" PetscInt_FMT " pixels and %" PetscInt_FMT " channels: it needs at least one of each", p, n);
+  std::vector<PetscInt64> ranges(2 * (size_t)size);
+  PetscCallMPI(MPI_Allgather(mine + 2, 2, MPIU_INT64, ranges.data(), 2, MPIU_INT64, nmf->comm));
+  bool replicated = true, cover = ranges[0] == 0 && ranges[2 * (size - 1) + 1] == p;
+  for (PetscMPIInt r = 0; r < size; r++) {
+    replicated = replicated && ranges[2 * r] == 0 && ranges[2 * r + 1] == p;
+    cover      = cover && ranges[2 * r] <= ranges[2 * r + 1] && (r == 0 || ranges[2 * r] == ranges[2 * r - 1]);
+  }
+  PetscCheck(replicated || cover, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the pixels held by the ranks are neither the whole map on every rank nor consecutive blocks in rank order covering 0..%" PetscInt_FMT " (rank %d holds %" PetscInt_FMT "..%" PetscInt_FMT ")", p, rank, r0, r1);
+  PetscCheck(r1 == r0 || x, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the data array is NULL on rank %d, which holds pixels %" PetscInt_FMT "..%" PetscInt_FMT, rank, r0, r1);
+  const PetscInt ny = nmf->shape_ny, nx = ny > 0 ? nmf->shape_nx : p;
+  PetscCheck(ny == 0 || (PetscInt64)ny * nx == p, nmf->comm, PETSC_ERR_ARG_SIZ, "the image shape (%" PetscInt_FMT ", %" PetscInt_FMT ") has %" PetscInt64_FMT " pixels but the data has %" PetscInt_FMT, ny, nx, (PetscInt64)ny * nx, p);
+
+  PetscCall(PetscLogEventBegin(NMF_Redistribute, 0, 0, 0, 0));
+  PetscCall(NMFCreateDataDM(nmf->comm, n, ny, nx, NULL, NULL, &da));
+  const NMFDataType stored = StorageOf(type);
+  const size_t      row    = (size_t)n * StorageSize(stored);
+  void             *xc;
+  if (replicated) { /* each rank its own pixels, straight from the array */
+    PetscInt xs, ys, xm, ym;
+    PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
+    if (ny == 0) ys = 0, ym = 1;
+    PetscCall(PetscMalloc(PetscMax((size_t)xm * ym * row, (size_t)1), &xc));
+    GatherPixelsAs(type, x, n, pixel_stride, channel_stride, xm * ym, [=](PetscInt i) { return (PetscInt64)(ys + i / xm) * nx + xs + i % xm; }, xc);
+  } else { /* the rank's rows, converted, then one exchange to the solver's owners */
+    std::vector<char> rows(PetscMax((size_t)(r1 - r0) * row, (size_t)1));
+    GatherPixelsAs(type, x, n, pixel_stride, channel_stride, r1 - r0, [](PetscInt i) { return (PetscInt64)i; }, rows.data());
+    PetscCall(RedistributeRows(nmf->comm, da, row, r0, r1, rows, &xc));
+    PetscLayout rmap;
+    PetscCall(PetscLayoutCreateFromSizes(nmf->comm, r1 - r0, p, 1, &rmap));
+    PetscCall(NMFSetDataCompact(nmf, da, stored, xc));
+    PetscCall(PetscLayoutReference(rmap, &nmf->app_rows)); /* for NMFGetHMat: H on the caller's rows */
+    PetscCall(PetscLayoutDestroy(&rmap));
+    xc = nullptr;
+  }
+  if (xc) PetscCall(NMFSetDataCompact(nmf, da, stored, xc));
   PetscCall(DMDestroy(&da));
   PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
   PetscFunctionReturn(0);
@@ -378,6 +529,109 @@ try {
   PetscCall(PetscObjectSetName((PetscObject)nmf->Hmat, "H"));
   PetscCall(PetscLogEventEnd(NMF_Redistribute, 0, 0, 0, 0));
   *H = nmf->Hmat;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/* The scatter between the rank's own sequential vector of the natural rows r0..r1-1 (bs values
+   each) and a global vector of the solver's DMDA: any ranges, overlapping or not. */
+static PetscErrorCode CreateSeqRowScatter(DM da, PetscInt r0, PetscInt r1, PetscInt bs, Vec rows, Vec solver, VecScatter *sc)
+{
+  std::vector<PetscInt> idx;
+  IS                    is_rows, is_solver;
+
+  PetscFunctionBegin;
+  PetscCall(SolverPixelIndices(da, r0, r1, idx));
+  PetscCall(ISCreateStride(PETSC_COMM_SELF, (r1 - r0) * bs, 0, 1, &is_rows));
+  PetscCall(ISCreateBlock(PETSC_COMM_SELF, bs, r1 - r0, idx.data(), PETSC_COPY_VALUES, &is_solver));
+  PetscCall(VecScatterCreate(solver, is_solver, rows, is_rows, sc));
+  PetscCall(ISDestroy(&is_rows));
+  PetscCall(ISDestroy(&is_solver));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckPixelRange(NMF nmf, PetscInt r0, PetscInt r1, const void *a)
+{
+  PetscFunctionBegin;
+  PetscCheck(nmf->daX, nmf->comm, PETSC_ERR_ORDER, "set the data before giving or asking for abundances");
+  PetscCheck(0 <= r0 && r0 <= r1 && r1 <= nmf->p, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "pixels %" PetscInt_FMT "..%" PetscInt_FMT ": the map has pixels 0..%" PetscInt_FMT, r0, r1, nmf->p);
+  PetscCheck(r0 == r1 || a, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "the array of abundances is NULL");
+  PetscFunctionReturn(0);
+}
+
+/*@
+   NMFGetHArray - Gets the abundances of the pixels r0..r1-1 (natural order), whichever rank owns
+   them: every rank asks for its own range (the whole map on every rank, or the rows it gave to
+   NMFSetDataArray(), or none).
+
+   Collective
+
+   Input Parameters:
++  nmf    - a solved object (or a set-up one: the current H)
+-  r0, r1 - the pixels, 0 <= r0 <= r1 <= p
+
+   Output Parameter:
+.  h - (r1 - r0) k values: pixel r0's k abundances, then pixel r0 + 1's, ... (a (pixels, k)
+       row-major array)
+
+   Level: intermediate
+
+.seealso: NMFGetH(), NMFGetHMat(), NMFCreateAbundanceVecFromArray()
+@*/
+PetscErrorCode NMFGetHArray(NMF nmf, PetscInt r0, PetscInt r1, PetscReal h[])
+try {
+  Vec        rows;
+  VecScatter sc;
+
+  PetscFunctionBegin;
+  PetscCall(CheckPixelRange(nmf, r0, r1, h));
+  PetscCheck(nmf->H, nmf->comm, PETSC_ERR_ORDER, "no abundances yet: call NMFSolve first");
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, (r1 - r0) * nmf->k, h, &rows));
+  PetscCall(CreateSeqRowScatter(nmf->daH, r0, r1, nmf->k, rows, nmf->H, &sc));
+  PetscCall(VecScatterBegin(sc, nmf->H, rows, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, nmf->H, rows, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&rows));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/*@
+   NMFCreateAbundanceVecFromArray - Creates a global vector of the abundance DM (for
+   NMFSetInitialH(), NMFSetFixedH(), NMFSetTruth(), NMFComputeLoss()) from the application's
+   values of the pixels r0..r1-1 in natural order.
+
+   Collective
+
+   Input Parameters:
++  nmf    - the object, its data set
+.  r0, r1 - the pixels this rank gives: the whole map on every rank, or blocks that together
+            cover the map
+-  h      - (r1 - r0) k values, pixel-major (a (pixels, k) row-major array)
+
+   Output Parameter:
+.  H - the new vector (destroy it with VecDestroy())
+
+   Level: intermediate
+
+.seealso: NMFGetHArray(), NMFGetAbundanceDM()
+@*/
+PetscErrorCode NMFCreateAbundanceVecFromArray(NMF nmf, PetscInt r0, PetscInt r1, const PetscReal h[], Vec *H)
+try {
+  DM         daH;
+  Vec        rows;
+  VecScatter sc;
+
+  PetscFunctionBegin;
+  PetscCall(CheckPixelRange(nmf, r0, r1, h));
+  PetscCall(NMFGetAbundanceDM(nmf, &daH));
+  PetscCall(DMCreateGlobalVector(daH, H));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, (r1 - r0) * nmf->k, h, &rows));
+  PetscCall(CreateSeqRowScatter(daH, r0, r1, nmf->k, rows, *H, &sc));
+  PetscCall(VecScatterBegin(sc, rows, *H, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(sc, rows, *H, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&rows));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS

@@ -27,6 +27,7 @@ try {
   PetscCall(NMFPhaseBegin_Private(NMF_PHASE_INIT));
   PetscCheck(nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "no data: call NMFSetData before NMFSetUp/NMFSolve");
   const PetscInt k = nmf->k, n = nmf->n;
+  PetscCheck(!nmf->transform_n || nmf->transform_n == n, nmf->comm, PETSC_ERR_ARG_SIZ, "the new map has %" PetscInt_FMT " channels, the learned spectra %" PetscInt_FMT, n, nmf->transform_n);
   PetscCheck((PetscInt)nmf->mu.size() == 1 || (PetscInt)nmf->mu.size() == k, nmf->comm, PETSC_ERR_ARG_SIZ, "mu has %zu values: give one value or one per component (n_components = %" PetscInt_FMT ")", nmf->mu.size(), k);
   PetscCheck(!nmf->force_simplex || k * nmf->log_shift < 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "n_components * log_shift = %g >= 1: no abundances on the simplex can stay above log_shift", (double)(k * nmf->log_shift));
   PetscCheck(nmf->G.empty() || (PetscInt)nmf->G.size() == n * nmf->m, nmf->comm, PETSC_ERR_ARG_SIZ, "G has %zu entries, expected %" PetscInt_FMT " rows (the data's channels) x %" PetscInt_FMT, nmf->G.size(), n, nmf->m);

@@ -103,6 +103,54 @@ PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
 }
 
 /*@
+   NMFTransformCreate - Creates the object that finds the abundances of a new map with the learned
+   W held fixed: the same type and parameters as nmf (the table's, with the seed its solve used),
+   no normalization (W is in the units of the data), no scree, G and W copied.  Give it the new
+   map with any of the data setters (NMFSetData(), NMFSetDataArray(), NMFSetDataMat()), then
+   NMFSolve(): H starts from |lstsq(G W, X)| and only the H steps change it.
+
+   Collective
+
+   Input Parameter:
+.  nmf - a solved object, or an object without data that holds the parameters and the learned
+         spectra given with NMFSetInitialW() (and NMFSetG()): an application that kept W
+
+   Output Parameter:
+.  t - the new object (destroy it with NMFDestroy())
+
+   Notes:
+   The new map must have the channels of the learned spectra; NMFSetUp() of t checks it.
+
+   Level: intermediate
+
+.seealso: NMFTransform(), NMFSolve(), NMFGetH()
+@*/
+PetscErrorCode NMFTransformCreate(NMF nmf, NMF *t)
+try {
+  NMF s;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  PetscCheck(nmf->solved || !nmf->W_init.empty(), nmf->comm, PETSC_ERR_ORDER, "a transform needs a solved NMF, or learned spectra given with NMFSetInitialW()");
+  const std::vector<double> &W = nmf->solved ? nmf->W : nmf->W_init;
+  PetscCall(NMFCreate(nmf->comm, &s));
+  PetscCall(NMFSetType(s, ((PetscObject)nmf)->type_name));
+  NMFParamCopy_Private(nmf, s);
+  s->random_state_set = (PetscBool)(nmf->solved || nmf->random_state_set);
+  s->normalize        = PETSC_FALSE;
+  s->scree_n          = 0;
+  s->init             = NMF_INIT_DEFAULT;
+  s->debug            = nmf->debug;
+  s->G = nmf->G, s->m = nmf->m;
+  s->W_init      = W; /* H starts from |lstsq(G W, X)| */
+  s->hold_W      = PETSC_TRUE;
+  s->transform_n = nmf->solved ? nmf->n : nmf->G.empty() ? (PetscInt)(W.size() / PetscMax(nmf->k, 1)) : (PetscInt)(nmf->G.size() / PetscMax(nmf->m, 1));
+  *t             = s;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/*@
    NMFTransform - Computes the abundances of a new map with the learned W held fixed (same
    regularizers and parameters; no normalization): H starts from |lstsq(G W, X)| and only the
    H steps change it.
@@ -121,28 +169,16 @@ PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y)
 .  -transform RESULT.h5
 
    Level: intermediate
+
+.seealso: NMFTransformCreate()
 @*/
 PetscErrorCode NMFTransform(NMF nmf, DM da, Vec X, Vec *H)
 try {
   NMF t;
 
   PetscFunctionBegin;
-  PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFTransform needs a solved NMF");
-  PetscCall(NMFCreate(nmf->comm, &t));
-  /* the same type and parameters (the table's), with the seed the solve used, without
-     normalization (W is in the units of the data), the scree or the initialization choice */
-  PetscCall(NMFSetType(t, ((PetscObject)nmf)->type_name));
-  NMFParamCopy_Private(nmf, t);
-  t->random_state_set = PETSC_TRUE;
-  t->normalize        = PETSC_FALSE;
-  t->scree_n          = 0;
-  t->init             = NMF_INIT_DEFAULT;
-  t->debug            = nmf->debug;
-  t->G = nmf->G, t->m = nmf->m;
+  PetscCall(NMFTransformCreate(nmf, &t));
   PetscCall(NMFSetData(t, da, X));
-  PetscCheck(t->n == nmf->n, nmf->comm, PETSC_ERR_ARG_SIZ, "the new map has %" PetscInt_FMT " channels, the learned spectra %" PetscInt_FMT, t->n, nmf->n);
-  t->W_init = nmf->W; /* H starts from |lstsq(G W, X)| */
-  PetscCall(NMFSetHoldW(t, PETSC_TRUE));
   PetscCall(NMFSolve(t));
   PetscCall(PetscObjectReference((PetscObject)t->H));
   *H = t->H;
