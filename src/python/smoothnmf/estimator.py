@@ -127,7 +127,7 @@ def _comm_of(comm):
     raise TypeError(f"comm must be an mpi4py communicator, not {type(comm).__name__}")
 
 
-class SmoothNMF(TransformerMixin, BaseEstimator):
+class SmoothNMF(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # no set_output wrapping: transform exists with hspy_comp only
     # the docstring is completed below from the parameter table
     """espm's SmoothNMF on the smoothnmf C library (doc/python.md).
 
@@ -160,7 +160,7 @@ class SmoothNMF(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ input
 
     def _validate_X(self, X, reset):
-        kw = dict(dtype=None, force_all_finite=False, accept_sparse=False, ensure_2d=True)
+        kw = dict(dtype="numeric", force_all_finite=False, accept_sparse=False, ensure_2d=True)
         if self.hspy_comp:
             X = _sk_validate_data(self, X, reset=reset, **kw) if _sk_validate_data else self._validate_data(X, reset=reset, **kw)
         else:  # samples are the channels: sklearn's n_features_in_ is the pixels
@@ -208,7 +208,9 @@ class SmoothNMF(TransformerMixin, BaseEstimator):
         if not (_is_int(ny) and _is_int(nx)):
             raise TypeError(f"shape_2d must be a pair of integers, not {shape_2d!r}")
         if int(ny) * int(nx) != p:
-            raise ValueError(f"shape_2d = {tuple(shape_2d)} has {int(ny) * int(nx)} pixels but X has {p}")
+            hint = (" (HyperSpy's EDS decomposition leaves out vacuum pixels by default: give it navigation_mask=None,"
+                    " or use smoothnmf.decomposition)") if p < int(ny) * int(nx) else ""
+            raise ValueError(f"shape_2d = {tuple(shape_2d)} has {int(ny) * int(nx)} pixels but X has {p}{hint}")
         s.setImageShape(int(ny), int(nx))
 
     def _check_params(self):
