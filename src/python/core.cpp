@@ -6,8 +6,8 @@
    printing a traceback; a PETSc error becomes a Python exception (ValueError for a bad argument,
    OSError for a file, MemoryError, else smoothnmf.Error) and never ends the interpreter.  The
    library's printing (the progress lines of verbose) goes to Python's sys.stdout, so a notebook
-   shows it.  Ctrl-C during NMFSolve stops the fit after the current iteration (every rank,
-   together) and raises KeyboardInterrupt. */
+   shows it.  NMFSolve runs without the GIL (other Python threads go on); Ctrl-C during it stops
+   the fit after the current iteration (every rank, together) and raises KeyboardInterrupt. */
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -54,7 +54,8 @@ static PetscErrorCode PythonVFPrintf(FILE *fd, const char format[], va_list args
   va_end(copy);
   std::string text(len > 0 ? (size_t)len : 0, '\0');
   if (len > 0) vsnprintf(&text[0], (size_t)len + 1, format, args);
-  PyObject *out = PySys_GetObject("stdout"); /* borrowed */
+  py::gil_scoped_acquire gil; /* NMFSolve runs without the GIL */
+  PyObject              *out = PySys_GetObject("stdout"); /* borrowed */
   if (out && out != Py_None) {
     PyObject *r = PyObject_CallMethod(out, "write", "s", text.c_str());
     if (!r) PyErr_Clear();
@@ -157,10 +158,13 @@ static PetscErrorCode MonitorSignals(NMF nmf, PetscInt it, void *ctx)
   int   mine = 0, any = 0;
 
   PetscFunctionBegin;
-  if (PyErr_CheckSignals() < 0) {
-    mine = 1;
-    if (!s->type) PyErr_Fetch(&s->type, &s->value, &s->traceback);
-    PyErr_Clear();
+  {
+    py::gil_scoped_acquire gil; /* NMFSolve runs without the GIL, so that other Python threads go on */
+    if (PyErr_CheckSignals() < 0) {
+      mine = 1;
+      if (!s->type) PyErr_Fetch(&s->type, &s->value, &s->traceback);
+      PyErr_Clear();
+    }
   }
   PetscCallMPI(MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)nmf)));
   if (any) {
@@ -358,7 +362,14 @@ public:
   void Solve()
   {
     ClearInterrupt();
-    CALL(NMFSolve(Get()));
+    NMF            nmf = Get();
+    PetscErrorCode ierr;
+    {
+      LibraryCall             scope;
+      py::gil_scoped_release nogil; /* other Python threads run during the fit; the monitor takes the GIL back for Ctrl-C */
+      ierr = NMFSolve(nmf);
+    }
+    if (ierr) Raise(ierr);
   }
   bool Interrupted() const { return interrupt.interrupted; }
   /* raises the KeyboardInterrupt kept by the monitor (every rank raises one) */
@@ -491,7 +502,10 @@ public:
   {
     PetscInt  r, c;
     auto      w = RowMajor(W, r, c, "W");
-    Vec       H = AbundanceVec(h, r0, "H");
+    CALL(NMFSetUp(Get()));
+    const PetscInt m = Get()->G.empty() ? Get()->n : Get()->m, k = Get()->k;
+    if (r != m || c != k) throw py::value_error("W has shape (" + std::to_string((long long)r) + ", " + std::to_string((long long)c) + "), expected (" + std::to_string((long long)m) + ", " + std::to_string((long long)k) + ")");
+    Vec H = AbundanceVec(h, r0, "H");
     PetscReal l[4];
     PetscErrorCode ierr;
     {

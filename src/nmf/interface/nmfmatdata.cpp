@@ -404,6 +404,7 @@ try {
 
   PetscCall(PetscLogEventBegin(NMF_Redistribute, 0, 0, 0, 0));
   PetscCall(NMFCreateDataDM(nmf->comm, n, ny, nx, NULL, NULL, &da));
+  PetscCall(PetscObjectSetName((PetscObject)da, "X")); /* names the data in error messages */
   const NMFDataType stored = StorageOf(type);
   const size_t      row    = (size_t)n * StorageSize(stored);
   void             *xc;

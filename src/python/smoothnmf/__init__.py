@@ -11,6 +11,14 @@ petsc4py; smoothnmf.Error is raised for a library error that is not a bad argume
 from mpi4py import MPI  # noqa: F401  (MPI first, then PETSc, as petsc4py asks)
 from petsc4py import PETSc  # noqa: F401  (initializes PETSc, which the library uses)
 
+import signal as _signal
+import threading as _threading
+
+# PETSc's signal handler (installed by petsc4py's PetscInitialize) takes SIGINT from Python:
+# give Ctrl-C back to Python, so that it stops a fit with a KeyboardInterrupt
+if _threading.current_thread() is _threading.main_thread() and _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+
 from . import _core
 from ._core import NMF, Error
 from .estimator import SmoothNMF
