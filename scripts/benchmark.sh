@@ -28,7 +28,10 @@
 #      than h5py, 2 ranks faster than 1, the result written no slower than the map is read;
 #   7. the scale run (scripts/benchmark/scale_run.sh): a generated SCALE_NY x SCALE_NX x SCALE_N
 #      (1024 x 1024 x 2048) uint16 map in HyperSpy's gzip chunks at 2 ranks: read, set-up, time
-#      per iteration, write, peak memory per rank against the share of X as stored.
+#      per iteration, write, peak memory per rank against the share of X as stored;
+#   8. the Python package (section "python", scripts/benchmark/python_vs_program.py): on the real map,
+#      SmoothNMF.fit() in Python (the map in memory) against the program's set-up + iterations, same
+#      options, 1 rank, alternating runs; target: Python <= 1.1 x the program.
 #
 # usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k] [--read]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
@@ -41,6 +44,7 @@
 #                 target whose run had less than 0.9 of its cores is reported as not judged
 #   --summary     run nothing: print the summary of the last run again, from its logs in BENCH_OUT
 #   --read        only the read section (with --quick: the smaller map)
+#   --python      only the Python section
 # environment: BUILD (build directory, default build), REAL_MAP (default ../shared/data/real_edx_80x80.hspy),
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
@@ -52,7 +56,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0
+quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0 python_only=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
@@ -60,6 +64,7 @@ for a in "$@"; do
   --no-sklearn) sklearn=0 ;;
   --summary) summary_only=1 ;;
   --only-k) only_k=1 ;;
+  --python) python_only=1 ;;
   --wait-idle) wait_idle=300 ;;
   --wait-idle=*) wait_idle=${a#--wait-idle=} ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -158,6 +163,20 @@ if [ $read_only = 1 ]; then
   read_section
   exit 0
 fi
+# 8. the Python package against the program (python_vs_program.py)
+python_section() {
+  echo
+  echo "=== python: SmoothNMF.fit() against the program on $(basename "$REAL_MAP")"
+  if [ ! -f "$REAL_MAP" ]; then
+    echo "(the real map $REAL_MAP is missing: skipped)"
+  elif [ ! -d "$BUILD/python/smoothnmf" ]; then
+    echo "(no Python package in $BUILD: configured with -DSMOOTHNMF_BUILD_PYTHON=OFF)"
+  else
+    cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_cli smoothnmf_python_core >/dev/null 2>&1
+    idle
+    "$PYTHON" scripts/benchmark/python_vs_program.py "$BUILD" "$REAL_MAP" --iters "$ITERS_REAL" | tee "$OUT/python.txt"
+  fi
+}
 
 # 1. build (configures when needed; a no-op when up to date)
 cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_benchmark smoothnmf_demo_map >/dev/null
@@ -200,6 +219,12 @@ idle() {
   done
   echo "(the cores are still busy, $pct% idle: running anyway)"
 }
+
+if [ $python_only = 1 ]; then
+  mkdir -p "$OUT"
+  python_section
+  exit 0
+fi
 
 # run NAME NP MAP [options]: one benchmark run, its output in $OUT/NAME.log
 run() {
@@ -327,12 +352,14 @@ rm -f "$TMP"/map_*.hspy
 # 5. every k and the dense maps (kernels_section above), then the scale run (issue 11): scripts/benchmark/scale_run.sh
 [ $quick = 1 ] || kernels_section
 [ $quick = 1 ] || read_section
+[ $quick = 1 ] || python_section
 [ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
 summary
 [ -f "$OUT/kernels.txt" ] && cat "$OUT/kernels.txt"
 [ -f "$OUT/read.txt" ] && { echo; cat "$OUT/read.txt"; }
+[ -f "$OUT/python.txt" ] && { echo; cat "$OUT/python.txt"; }
 scale_summary
 echo
 echo "logs and summary: $OUT"

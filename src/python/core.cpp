@@ -54,7 +54,7 @@ static PetscErrorCode PythonVFPrintf(FILE *fd, const char format[], va_list args
   va_end(copy);
   std::string text(len > 0 ? (size_t)len : 0, '\0');
   if (len > 0) vsnprintf(&text[0], (size_t)len + 1, format, args);
-  py::gil_scoped_acquire gil; /* NMFSolve runs without the GIL */
+  py::gil_scoped_acquire gil;                             /* NMFSolve runs without the GIL */
   PyObject              *out = PySys_GetObject("stdout"); /* borrowed */
   if (out && out != Py_None) {
     PyObject *r = PyObject_CallMethod(out, "write", "s", text.c_str());
@@ -103,13 +103,13 @@ struct LibraryCall {
   }
 }
 
-#define CALL(expr) \
-  do { \
-    PetscErrorCode ierr_; \
-    { \
-      LibraryCall scope_; \
-      ierr_ = (expr); \
-    } \
+#define CALL(expr)           \
+  do {                       \
+    PetscErrorCode ierr_;    \
+    {                        \
+      LibraryCall scope_;    \
+      ierr_ = (expr);        \
+    }                        \
     if (ierr_) Raise(ierr_); \
   } while (0)
 
@@ -347,9 +347,9 @@ public:
   }
   void SetTruth(Doubles D, Doubles h, PetscInt r0)
   {
-    PetscInt r, c;
-    auto     d = RowMajor(D, r, c, "true_D");
-    Vec      H = AbundanceVec(h, r0, "true_H");
+    PetscInt       r, c;
+    auto           d = RowMajor(D, r, c, "true_D");
+    Vec            H = AbundanceVec(h, r0, "true_H");
     PetscErrorCode ierr;
     {
       LibraryCall scope;
@@ -365,7 +365,7 @@ public:
     NMF            nmf = Get();
     PetscErrorCode ierr;
     {
-      LibraryCall             scope;
+      LibraryCall            scope;
       py::gil_scoped_release nogil; /* other Python threads run during the fit; the monitor takes the GIL back for Ctrl-C */
       ierr = NMFSolve(nmf);
     }
@@ -500,13 +500,13 @@ public:
   /* espm's loss(W, H) of the prepared data: full, data term, log_reg, Lapl_reg (each / n p) */
   py::tuple ComputeLoss(Doubles W, Doubles h, PetscInt r0)
   {
-    PetscInt  r, c;
-    auto      w = RowMajor(W, r, c, "W");
+    PetscInt r, c;
+    auto     w = RowMajor(W, r, c, "W");
     CALL(NMFSetUp(Get()));
     const PetscInt m = Get()->G.empty() ? Get()->n : Get()->m, k = Get()->k;
     if (r != m || c != k) throw py::value_error("W has shape (" + std::to_string((long long)r) + ", " + std::to_string((long long)c) + "), expected (" + std::to_string((long long)m) + ", " + std::to_string((long long)k) + ")");
-    Vec H = AbundanceVec(h, r0, "H");
-    PetscReal l[4];
+    Vec            H = AbundanceVec(h, r0, "H");
+    PetscReal      l[4];
     PetscErrorCode ierr;
     {
       LibraryCall scope;
@@ -517,7 +517,7 @@ public:
     return py::make_tuple(l[0], l[1], l[2], l[3]);
   }
 
-  void SetOptionsPrefix(const std::string &prefix) { CALL(NMFSetOptionsPrefix(Get(), prefix.c_str())); }
+  void        SetOptionsPrefix(const std::string &prefix) { CALL(NMFSetOptionsPrefix(Get(), prefix.c_str())); }
   std::string GetOptionsPrefix()
   {
     const char *p;
@@ -579,7 +579,7 @@ static py::list ParamTable()
 
 static py::list RegisteredTypes()
 {
-  py::list names;
+  py::list     names;
   const char **array;
   int          n;
   CALL(NMFInitializePackage());
@@ -624,8 +624,10 @@ PYBIND11_MODULE(_core, m)
     .def("setInitialW", &PyNMF::SetInitialW)
     .def("setFixedW", &PyNMF::SetFixedW)
     .def("setHoldW", &PyNMF::SetHoldW)
-    .def("setInitialH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 0); }, py::arg("H"), py::arg("r0") = 0, "H as (pixels r0.., k)")
-    .def("setFixedH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 1); }, py::arg("mask"), py::arg("r0") = 0)
+    .def(
+      "setInitialH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 0); }, py::arg("H"), py::arg("r0") = 0, "H as (pixels r0.., k)")
+    .def(
+      "setFixedH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 1); }, py::arg("mask"), py::arg("r0") = 0)
     .def("setTruth", &PyNMF::SetTruth, py::arg("true_D"), py::arg("true_H"), py::arg("r0") = 0)
     .def("setUp", &PyNMF::SetUp)
     .def("solve", &PyNMF::Solve)

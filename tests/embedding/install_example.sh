@@ -45,4 +45,18 @@ done
 [ $inc = yes ] && [ $lib = yes ] || fail "pkg-config's flags do not point at $prefix/include and $prefix/lib: $flags"
 # shellcheck disable=SC2086
 "${MPICC:-mpicc}" "$work/example/app.c" $flags -o "$work/app-pkgconfig" || fail "building the example with pkg-config ($flags)"
+# the Python package, installed beside the library, imports and fits from the moved prefix
+py=${PYTHON:-/usr/bin/python3}
+if [ -f "$build/python/smoothnmf/__init__.py" ]; then
+  pydir=$prefix/$(sed -n 's/^SMOOTHNMF_PYTHON_INSTALL_DIR:STRING=//p' "$build/CMakeCache.txt")
+  [ -f "$pydir/smoothnmf/__init__.py" ] && ls "$pydir"/smoothnmf/_core*.so > /dev/null || fail "the Python package is not installed in $pydir"
+  (cd "$work" && PYTHONPATH=$pydir "$py" -c "
+import numpy as np, smoothnmf
+assert smoothnmf.__file__.startswith('$pydir'), smoothnmf.__file__
+est = smoothnmf.SmoothNMF(n_components=2, max_iter=5, verbose=0, hspy_comp=True, shape_2d=(4, 5))
+est.fit(np.random.default_rng(0).poisson(3.0, size=(20, 8)))
+assert est.n_iter_ == 5
+print('the installed Python package', smoothnmf.__version__, 'fits from', smoothnmf.__file__)
+") || fail "the installed Python package does not import or fit"
+fi
 echo "installed into $prefix; example built with find_package ($work/app-cmake/app) and pkg-config ($work/app-pkgconfig: $flags)"

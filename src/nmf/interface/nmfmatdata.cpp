@@ -299,7 +299,9 @@ static NMFDataType StorageOf(NMFArrayType t)
   }
 }
 
-static size_t StorageSize(NMFDataType t) { return t == NMF_DATA_FLOAT64 ? 8 : t == NMF_DATA_FLOAT32 ? 4 : t == NMF_DATA_UINT16 ? 2 : 1; }
+static size_t StorageSize(NMFDataType t) { return t == NMF_DATA_FLOAT64 ? 8 : t == NMF_DATA_FLOAT32 ? 4
+                                                                            : t == NMF_DATA_UINT16  ? 2
+                                                                                                    : 1; }
 
 /* dst[i n + c] = src[(row(i) - r0) ps + c cs] for i < nrows: the pixels' spectra gathered from an
    array of any strides, converted to the storage type.  A strided channel axis (the (channels,
@@ -413,10 +415,12 @@ try {
     PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
     if (ny == 0) ys = 0, ym = 1;
     PetscCall(PetscMalloc(PetscMax((size_t)xm * ym * row, (size_t)1), &xc));
-    GatherPixelsAs(type, x, n, pixel_stride, channel_stride, xm * ym, [=](PetscInt i) { return (PetscInt64)(ys + i / xm) * nx + xs + i % xm; }, xc);
+    GatherPixelsAs(
+      type, x, n, pixel_stride, channel_stride, xm * ym, [=](PetscInt i) { return (PetscInt64)(ys + i / xm) * nx + xs + i % xm; }, xc);
   } else { /* the rank's rows, converted, then one exchange to the solver's owners */
     std::vector<char> rows(PetscMax((size_t)(r1 - r0) * row, (size_t)1));
-    GatherPixelsAs(type, x, n, pixel_stride, channel_stride, r1 - r0, [](PetscInt i) { return (PetscInt64)i; }, rows.data());
+    GatherPixelsAs(
+      type, x, n, pixel_stride, channel_stride, r1 - r0, [](PetscInt i) { return (PetscInt64)i; }, rows.data());
     PetscCall(RedistributeRows(nmf->comm, da, row, r0, r1, rows, &xc));
     PetscLayout rmap;
     PetscCall(PetscLayoutCreateFromSizes(nmf->comm, r1 - r0, p, 1, &rmap));

@@ -144,7 +144,8 @@ try {
   s->G = nmf->G, s->m = nmf->m;
   s->W_init      = W; /* H starts from |lstsq(G W, X)| */
   s->hold_W      = PETSC_TRUE;
-  s->transform_n = nmf->solved ? nmf->n : nmf->G.empty() ? (PetscInt)(W.size() / PetscMax(nmf->k, 1)) : (PetscInt)(nmf->G.size() / PetscMax(nmf->m, 1));
+  s->transform_n = nmf->solved ? nmf->n : nmf->G.empty() ? (PetscInt)(W.size() / PetscMax(nmf->k, 1))
+                                                         : (PetscInt)(nmf->G.size() / PetscMax(nmf->m, 1));
   *t             = s;
   PetscFunctionReturn(0);
 }

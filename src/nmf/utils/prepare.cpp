@@ -176,7 +176,8 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   PetscCall(PetscObjectGetName(nmf->X ? (PetscObject)nmf->X : (PetscObject)nmf->daX, &name));
   std::string what = name ? name : "the data"; /* the name outlives a conversion of X */
   PetscCall(ScanX(nmf, &scan));
-  const std::string badv = std::isnan(scan.badv) ? "NaN" : std::isinf(scan.badv) ? (scan.badv > 0 ? "inf" : "-inf") : NMFNumberText_Private(scan.badv);
+  const std::string badv = std::isnan(scan.badv) ? "NaN" : std::isinf(scan.badv) ? (scan.badv > 0 ? "inf" : "-inf")
+                                                                                 : NMFNumberText_Private(scan.badv);
   PetscCheck(scan.bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %s at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", what.c_str(), badv.c_str(), scan.bad / n, scan.bad % n);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
