@@ -96,6 +96,9 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscCall(PetscOptionsString("-true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
   PetscCall(PetscOptionsString("-true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
   PetscCall(PetscOptionsString("-transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
+  PetscReal timeout = 600;
+  PetscCall(PetscOptionsReal("-metadata_timeout", "seconds a read of an input's metadata may take before the input is called damaged (a read without answer inside HDF5); 0: no limit", "", timeout, &timeout, NULL));
+  PetscCheck(timeout >= 0 && timeout < 1e9, comm, PETSC_ERR_ARG_OUTOFRANGE, "-metadata_timeout %g: expected a number of seconds >= 0 (0: no limit)", (double)timeout);
   PetscCall(PetscOptionsBool("-o_overwrite", "replace existing outputs (and an existing checkpoint); without it they are refused before computing", "", o->overwrite, &o->overwrite, NULL));
   PetscCall(PetscOptionsString("-checkpoint", "checkpoint FILE (HDF5) of the iteration, written atomically; also where SIGTERM/SIGUSR1 write theirs (default OUTPUT.checkpoint.h5)", "", o->checkpoint, o->checkpoint, sizeof(o->checkpoint), &o->has_checkpoint));
   PetscCall(PetscOptionsString("-checkpoint_every", "write the checkpoint every N iterations (0: not by count)", "", o->every, o->every, sizeof(o->every), &o->has_every));

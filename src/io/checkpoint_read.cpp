@@ -52,6 +52,7 @@ PetscErrorCode NMFIOSetRestart(NMF nmf, const char path[], const NMFMapInfo *map
   hid_t file;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(PetscObjectComm((PetscObject)nmf), path); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCheck(!nmf->setupcalled, nmf->comm, PETSC_ERR_ORDER, "NMFIOSetRestart must come before NMFSetUp/NMFSolve");
   PetscCheck(path && path[0], nmf->comm, PETSC_ERR_ARG_NULL, "NMFIOSetRestart needs a file name");
   PetscCall(OpenCheckpoint(nmf->comm, path, &file)); /* fail early, before the map is read */

@@ -32,6 +32,7 @@ try {
   NMFMapInfo info;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(comm, spec); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCall(NMFIOGetMapInfo(comm, spec, NMF_LAYOUT_PIXELS_FIRST, &info));
   *ndims = info.ndims;
   for (PetscInt i = 0; i < info.ndims; i++) dims[i] = info.dims[i];
@@ -399,6 +400,7 @@ PetscErrorCode NMFIOChooseDataType(MPI_Comm comm, const char spec[], const char 
   std::string dpath;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(comm, spec); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCheck(!strcmp(request, "native") || !strcmp(request, "float32") || !strcmp(request, "float64"), comm, PETSC_ERR_ARG_WRONG, "-data_type %s: expected native, float32 or float64", request);
   if (!strcmp(request, "float64"))
     *type = NMF_DATA_FLOAT64;
@@ -571,6 +573,7 @@ try {
   bool        ok;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(comm, spec); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCall(NMFIOOpenDataset_Private(comm, spec, &file, &dset, &dpath));
   int nd = NMFIOGetDims_Private(dset, d);
   if (nd != 2) NMFIOCloseAll_Private(dset, file);
@@ -611,6 +614,7 @@ try {
   bool           ok;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(PetscObjectComm((PetscObject)nmf), spec); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCall(NMFIOOpenDataset_Private(nmf->comm, spec, &file, &dset, &dpath));
   int  nd   = NMFIOGetDims_Private(dset, d);
   bool fits = (nd == 2 && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->p) || (nd == 3 && nmf->has_shape && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->ny && (PetscInt)d[2] == nmf->nx);

@@ -116,6 +116,7 @@ PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t 
 
   PetscFunctionBegin;
   NMFIOSplitSpec_Private(spec, fname, given);
+  NMFIOReadGuardItem_Private(given.empty() ? "the file's structure" : given.c_str(), NULL);
   PetscCall(NMFIOOpenFile_Private(comm, fname, H5F_ACC_RDONLY, file));
   if (!given.empty()) {
     *dpath      = given;
@@ -337,6 +338,9 @@ void NMFIOAttrU64_Private(hid_t obj, const char *name, uint64_t v)
 /* opens a scalar (one-element) attribute, or returns -1 */
 static hid_t OpenScalarAttr(hid_t obj, const char *name, hid_t *ftype)
 {
+  char where[256] = "";
+  if (H5Iget_name(obj, where, sizeof where) < 0) where[0] = 0;
+  NMFIOReadGuardItem_Private(where, name); /* what a crash inside HDF5 would name */
   if (H5Aexists(obj, name) <= 0) return -1;
   hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
   if (a < 0) return -1;
@@ -368,7 +372,13 @@ bool NMFIOReadAttrString_Private(hid_t obj, const char *name, std::string *v)
       }
       if (p) H5free_memory(p);
     } else {
-      size_t            n = H5Tget_size(ft);
+      size_t n = H5Tget_size(ft);
+      if (n == 0 || n > ((size_t)1 << 20)) { /* no string attribute of ours or HyperSpy's is larger: a damaged size */
+        H5Tclose(mt);
+        H5Tclose(ft);
+        H5Aclose(a);
+        return false;
+      }
       std::vector<char> buf(n + 1, 0);
       H5Tset_size(mt, n);
       H5Tset_strpad(mt, H5Tget_strpad(ft));

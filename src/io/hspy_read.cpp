@@ -103,6 +103,7 @@ try {
   PetscMPIInt rank;
 
   PetscFunctionBegin;
+  NMFIOReadGuard guard(comm, spec); /* a crash or no answer inside HDF5: one line (read_guard.cpp) */
   PetscCheck(layout == NMF_LAYOUT_PIXELS_FIRST || layout == NMF_LAYOUT_CHANNELS_FIRST, comm, PETSC_ERR_ARG_OUTOFRANGE, "unknown map layout %d", (int)layout);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscMemzero(info, sizeof(*info)));

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace py = pybind11;
@@ -65,10 +66,18 @@ static PetscErrorCode PythonVFPrintf(FILE *fd, const char format[], va_list args
   return 0;
 }
 
-/* the scope of one call into the library */
+/* PETSc is not thread-safe, and NMFSolve runs without the GIL: a call from a second Python thread
+   while one is inside the library is refused (the GIL guards these two) */
+static std::thread::id library_owner;
+static int             library_depth = 0;
+
+/* the scope of one call into the library (the outermost one installs the handler and the printing) */
 struct LibraryCall {
   LibraryCall()
   {
+    if (library_depth > 0 && library_owner != std::this_thread::get_id()) throw SolverError("another Python thread is inside smoothnmf's library (PETSc is not thread-safe): one fit at a time per process");
+    if (library_depth++ > 0) return;
+    library_owner = std::this_thread::get_id();
     first_message.clear();
     PetscPushErrorHandler(KeepMessage, nullptr);
     saved_vfprintf = PetscVFPrintf;
@@ -76,6 +85,7 @@ struct LibraryCall {
   }
   ~LibraryCall()
   {
+    if (--library_depth > 0) return;
     PetscVFPrintf = saved_vfprintf;
     PetscPopErrorHandler();
   }
@@ -190,10 +200,11 @@ public:
   ~PyNMF()
   {
     ClearInterrupt();
-    if (nmf) {
-      LibraryCall scope;
-      NMFDestroy(&nmf);
-    }
+    if (nmf) try {
+        LibraryCall scope;
+        NMFDestroy(&nmf);
+      } catch (const SolverError &) { /* another thread is inside the library: leave it (never happens but in a garbage collection of such a moment) */
+      }
   }
   NMF Get() const
   {

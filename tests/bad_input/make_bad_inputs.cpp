@@ -266,6 +266,15 @@ int main(int argc, char **argv)
   WriteMapFile(dir + "nan.h5", MapWith(NY / 2, NX / 2, N / 2, std::numeric_limits<double>::quiet_NaN()));
   WriteMapFile(dir + "inf.h5", MapWith(NY - 2, 1, 0, std::numeric_limits<double>::infinity()));
 
+  /* degenerate maps (issue 16): no counts at all, one value everywhere, counts in one pixel only */
+  WriteMapFile(dir + "zeros.h5", std::vector<double>((size_t)P * N, 0.0));
+  WriteMapFile(dir + "constant.h5", std::vector<double>((size_t)P * N, 3.0));
+  {
+    std::vector<double> x((size_t)P * N, 0.0);
+    for (int c = 0; c < N; c++) x[(size_t)(P - 1) * N + c] = 1.0 + c % 3; /* the last pixel (the last rank's) */
+    WriteMapFile(dir + "one_pixel.h5", x);
+  }
+
   /* a map of the same shape with other values (a checkpoint of good.h5 does not fit it) */
   WriteMapFile(dir + "good_other.h5", Positive((size_t)P * N, 2.5));
   /* an existing file where an output is asked for */

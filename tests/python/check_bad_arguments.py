@@ -35,6 +35,8 @@ cases = [
     ("NaN in X", {}, X_with(np.nan), {}, ValueError, "NaN"),
     ("inf in X", {}, X_with(np.inf), {}, ValueError, "inf"),
     ("negative X", {}, X_with(-1.0), {}, ValueError, ">= 0"),
+    ("all-zero X", {}, np.zeros_like(X), {}, ValueError, "no counts"),
+    ("constant X", {}, np.full_like(X, 4.0), {}, ValueError, "constant"),
     ("G of the wrong shape", dict(G=np.ones((n + 1, 3))), X, {}, ValueError, "G has"),
     ("G negative", dict(G=-np.ones((n, 3))), X, {}, ValueError, "G has a negative"),
     ("unknown algo", dict(algo="gradient_descent"), X, {}, ValueError, "gradient_descent"),

@@ -1,7 +1,9 @@
 """Ctrl-C (SIGINT) during a fit stops it after the current iteration, on every rank together,
 with a KeyboardInterrupt, the fitted attributes those of the last iteration, and the
 interpreter goes on; verbose prints espm's progress lines through Python's sys.stdout (what a
-notebook shows), verbose=0 prints nothing.  Run at 1 and at 3 ranks (SIGINT on rank 0 only).
+notebook shows), verbose=0 prints nothing; other Python threads run during a fit, and one that
+calls into the library meanwhile gets smoothnmf.Error.  Run at 1 and at 3 ranks (SIGINT on rank 0
+only).
 usage: mpiexec -n P python3 check_interrupt_and_output.py
 """
 import contextlib
@@ -69,6 +71,45 @@ out = io.StringIO()
 with contextlib.redirect_stdout(out):
     smoothnmf.SmoothNMF(**params, max_iter=20, verbose=0).fit(X)
 check(out.getvalue() == "", f"verbose=0 printed {out.getvalue()!r}")
+
+# 3. threads: the fit runs without the GIL (another Python thread goes on meanwhile), and a second
+#    thread calling into the library during it gets smoothnmf.Error (PETSc is not thread-safe)
+ticks, stop = [0], threading.Event()
+
+
+def tick():
+    while not stop.is_set():
+        ticks[0] += 1
+        time.sleep(0.001)
+
+
+ticker = threading.Thread(target=tick)
+ticker.start()
+before = ticks[0]
+alone = dict(params, comm=MPI.COMM_SELF, verbose=0)
+t0 = time.time()
+smoothnmf.SmoothNMF(**alone, max_iter=150, no_stop_criterion=True).fit(X)
+spent = time.time() - t0
+stop.set()
+ticker.join()
+check(ticks[0] - before >= 10, f"another thread ticked {ticks[0] - before} times during a {spent:.2f} s fit")
+errors = []
+
+
+def second():
+    time.sleep(0.2)
+    try:
+        smoothnmf.SmoothNMF(**alone, max_iter=2).fit(X)
+        errors.append(None)
+    except smoothnmf.Error as e:
+        errors.append(str(e))
+
+
+other = threading.Thread(target=second)
+other.start()
+smoothnmf.SmoothNMF(**alone, max_iter=300, no_stop_criterion=True).fit(X)
+other.join()
+check(len(errors) == 1 and errors[0] and "thread" in errors[0], f"a second thread's fit during a fit: {errors}")
 
 fails = comm.allreduce(fails, op=MPI.MAX)
 if comm.rank == 0:

@@ -112,4 +112,14 @@ bool        NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v);
    the input's axes where their sizes fit the solved nmf, else uncalibrated ones */
 void NMFIOOutputAxes_Private(NMF nmf, const NMFMapInfo *map, NMFAxis axes[3], PetscInt *naxes);
 
+/* read_guard.cpp: while reading an input's metadata, a crash or a read without answer inside
+   HDF5 (a damaged file) ends the job with one line naming the file and the item being read */
+struct NMFIOReadGuard {
+  NMFIOReadGuard(MPI_Comm comm, const char spec[]);
+  ~NMFIOReadGuard();
+  NMFIOReadGuard(const NMFIOReadGuard &)            = delete;
+  NMFIOReadGuard &operator=(const NMFIOReadGuard &) = delete;
+};
+void NMFIOReadGuardItem_Private(const char *object, const char *attribute); /* what is being read: DATASET or OBJECT@ATTRIBUTE */
+
 #endif

@@ -19,26 +19,34 @@ struct NMFScan {
   std::vector<double> rowsum;
   std::vector<char>   zero_col;
   double              sum = 0, xlogx = 0;
+  double              min = DBL_MAX, max = -DBL_MAX; /* over every entry */
+  PetscInt64          nonzero_pixels = 0;            /* pixels with counts, over the ranks */
 };
 
 /* one pixel's values xq (n channels): rowsum += xq; *s = its sum, *xl = its sum of
    X log(max(X, eps)); false when a value is negative, NaN or infinite */
-static bool ScanPixel(PetscInt n, const double *xq, double eps, double *rowsum, double *s, double *xl)
+static bool ScanPixel(PetscInt n, const double *xq, double eps, double *rowsum, double *s, double *xl, double *mn, double *mx)
 {
-  double sum = 0, xlog = 0;
+  double sum = 0, xlog = 0, lo = *mn, hi = *mx;
   int    ok = 1;
-#pragma omp simd reduction(+                        \
-                           : sum, xlog) reduction(& \
-                                                  : ok)
+#pragma omp simd reduction(+                                                          \
+                           : sum, xlog) reduction(&                                   \
+                                                  : ok) reduction(min                 \
+                                                                  : lo) reduction(max \
+                                                                                  : hi)
   for (PetscInt i = 0; i < n; i++) {
     const double xv = xq[i];
     rowsum[i] += xv;
     sum += xv;
     ok &= (xv >= 0) & (xv <= DBL_MAX);                       /* 0 for NaN and +-inf */
     xlog += xv > 0 ? xv * std::log(PetscMax(xv, eps)) : 0.0; /* X = 0 adds 0 */
+    lo = PetscMin(lo, xv);
+    hi = PetscMax(hi, xv);
   }
   *s  = sum;
   *xl = xlog;
+  *mn = lo;
+  *mx = hi;
   return ok;
 }
 
@@ -58,8 +66,9 @@ static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
     for (PetscInt q = 0; q < nb; q++) {
       const double *xq = x + (size_t)q * n;
       double        s, xl;
-      const bool    ok    = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl);
+      const bool    ok    = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl, &r->min, &r->max);
       r->zero_col[q0 + q] = (s == 0);
+      r->nonzero_pixels += (s != 0);
       sums[0] += s;
       sums[1] += xl;
       if (!ok && mine == INT64_MAX) {
@@ -83,6 +92,9 @@ static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
   r->sum   = sums[0];
   r->xlogx = sums[1];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &r->min, 1, MPI_DOUBLE, MPI_MIN, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &r->max, 1, MPI_DOUBLE, MPI_MAX, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &r->nonzero_pixels, 1, MPIU_INT64, MPI_SUM, nmf->comm));
   PetscFunctionReturn(0);
 }
 
@@ -179,6 +191,11 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   const std::string badv = std::isnan(scan.badv) ? "NaN" : std::isinf(scan.badv) ? (scan.badv > 0 ? "inf" : "-inf")
                                                                                  : NMFNumberText_Private(scan.badv);
   PetscCheck(scan.bad < 0, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %s at pixel %" PetscInt64_FMT ", channel %" PetscInt64_FMT ": the data must be finite and >= 0", what.c_str(), badv.c_str(), scan.bad / n, scan.bad % n);
+
+  /* degenerate data: nothing to factorize (issue 16) */
+  PetscCheck(scan.max > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has no counts: every value is 0 (an empty acquisition, or the wrong dataset?)", what.c_str());
+  PetscCheck(scan.min < scan.max || nmf->p * n == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
+  PetscCheck(scan.nonzero_pixels >= nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   const std::vector<double> &rowsum   = scan.rowsum;
