@@ -103,7 +103,8 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
   NMFIOAttrU64_Private(root, "state_hash", state_hash);
   H5Gclose(root);
   PetscCall(NMFIOAllOK_Private(nmf->comm, st >= 0, &ok));
-  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the checkpoint failed (disk full?); the previous checkpoint, if any, is intact");
+  const std::string why = ok ? "" : NMFIOWriteFailureReason_Private(nmf->comm, file);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the checkpoint failed%s; the previous checkpoint, if any, is intact", why.empty() ? " (disk full?)" : why.c_str());
   PetscFunctionReturn(0);
 }
 
@@ -115,7 +116,7 @@ PetscErrorCode NMFIOWriteCheckpoint(NMF nmf, const char path[])
   PetscFunctionBegin;
   PetscCheck(nmf->setupcalled && !nmf->solved && nmf->n_iter > 0, nmf->comm, PETSC_ERR_ORDER, "NMFIOWriteCheckpoint writes the state at the end of an iteration: call it from a monitor (NMFMonitorSet)");
   PetscCheck(nmf->fingerprint_wanted, nmf->comm, PETSC_ERR_ORDER, "a checkpoint needs the input's fingerprint: call NMFIOSetCheckpoint or NMFIOSetRestart before NMFSetUp");
-  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteCheckpointBody, nmf));
+  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, NMFIOOutputBytes_Private(nmf, 2), WriteCheckpointBody, nmf));
   PetscFunctionReturn(0);
 }
 

@@ -788,7 +788,8 @@ static PetscErrorCode WriteResultBody(hid_t file, void *ctx_)
     H5Gclose(g);
   }
   PetscCall(NMFIOAllOK_Private(nmf->comm, st >= 0, &ok));
-  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the result datasets failed (disk full?)");
+  const std::string why = ok ? "" : NMFIOWriteFailureReason_Private(nmf->comm, file);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the result datasets failed%s", why.empty() ? " (disk full?)" : why.c_str());
 
   /* attributes of /: the run and every parameter under espm's name */
   hid_t          root = H5Gopen2(file, "/", H5P_DEFAULT);
@@ -824,7 +825,7 @@ try {
 
   PetscFunctionBegin;
   PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFIOWriteResult needs a solved NMF");
-  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteResultBody, &ctx));
+  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, NMFIOOutputBytes_Private(nmf, 1), WriteResultBody, &ctx));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS
@@ -851,7 +852,7 @@ try {
 
   PetscFunctionBegin;
   PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFIOWriteResultWithAxes needs a solved NMF");
-  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteResultBody, &ctx));
+  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, NMFIOOutputBytes_Private(nmf, 1), WriteResultBody, &ctx));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS

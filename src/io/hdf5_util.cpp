@@ -2,6 +2,7 @@
    agreement of all ranks, attributes, block writes, and writing under a temporary name. */
 #include <smoothnmf/private/ioimpl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <fcntl.h>
 #include <cerrno>
 #include <unistd.h>
@@ -598,6 +599,37 @@ PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *i
   PetscFunctionReturn(0);
 }
 
+/* Why writing PATH failed, when its file system tells (issue 16): ": no space left on device
+   (DIR has N KiB free)" when less than 1 MiB is free there, else "".  Collective: rank 0 looks,
+   every rank gets the same text (the checks that use it are collective). */
+std::string NMFIOWriteFailureReason_Private(MPI_Comm comm, const char path[])
+{
+  PetscMPIInt rank                           = 0;
+  char        text[PETSC_MAX_PATH_LEN + 128] = "";
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) {
+    std::string  dir(path ? path : ".");
+    const size_t slash = dir.find_last_of('/');
+    dir                = slash == std::string::npos ? "." : slash == 0 ? "/"
+                                                                       : dir.substr(0, slash);
+    struct statvfs v;
+    if (statvfs(dir.c_str(), &v) == 0) {
+      const double avail = (double)v.f_bavail * (double)v.f_frsize;
+      if (avail < 1048576.0) snprintf(text, sizeof text, ": no space left on device (%s has %.0f KiB free)", dir.c_str(), avail / 1024);
+    }
+  }
+  MPI_Bcast(text, (int)sizeof text, MPI_CHAR, 0, comm);
+  return text;
+}
+
+/* the same for an open file (the temporary name of an output being written) */
+std::string NMFIOWriteFailureReason_Private(MPI_Comm comm, hid_t file)
+{
+  char name[PETSC_MAX_PATH_LEN] = "";
+  if (H5Fget_name(file, name, sizeof name) < 0) name[0] = 0;
+  return NMFIOWriteFailureReason_Private(comm, name);
+}
+
 /* fsync of a closed file, so that a crash after the rename finds it complete */
 static bool SyncFile(const char *path)
 {
@@ -608,7 +640,7 @@ static bool SyncFile(const char *path)
   return ok;
 }
 
-PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx)
+PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], size_t estimate, PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx)
 {
   PetscMPIInt rank;
   long long   tag = (long long)getpid();
@@ -621,6 +653,20 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Bcast(&tag, 1, MPI_LONG_LONG, 0, comm));
   const std::string tmp = std::string(path) + ".tmp" + std::to_string(tag);
+  /* room for it, checked before anything is written: a write that fails on a full disk inside
+     parallel HDF5 (MPI-IO) can leave HDF5 in a state that crashes at MPI_Finalize */
+  double room[2] = {0, 0}; /* the free bytes of the file system, known */
+  if (rank == 0) {
+    std::string  dir(path);
+    const size_t slash = dir.find_last_of('/');
+    dir                = slash == std::string::npos ? "." : slash == 0 ? "/"
+                                                                       : dir.substr(0, slash);
+    struct statvfs v;
+    if (statvfs(dir.c_str(), &v) == 0) room[0] = (double)v.f_bavail * (double)v.f_frsize, room[1] = 1;
+  }
+  PetscCallMPI(MPI_Bcast(room, 2, MPI_DOUBLE, 0, comm));
+  const double need = (double)estimate + 65536.0; /* the data, and HDF5's structures and the attributes */
+  PetscCheck(room[1] == 0 || room[0] >= need, comm, PETSC_ERR_FILE_WRITE, "cannot write '%s': no space left on device (it needs about %.0f KiB, its file system has %.0f KiB free); nothing was written", path, need / 1024, room[0] / 1024);
   PetscCall(NMFIOCreateFile_Private(comm, tmp, &file));
   PetscErrorCode ierr;
   try {
@@ -636,7 +682,8 @@ PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscE
   if (rank == 0 && !renamed) unlink(tmp.c_str()); /* never leave a half-written file */
   PetscCall(ierr);
   PetscCallMPI(MPI_Bcast(&renamed, 1, MPI_INT, 0, comm));
-  PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "cannot complete the output file '%s' (closing it or renaming it from its temporary name failed)", path);
+  const std::string why = renamed ? "" : NMFIOWriteFailureReason_Private(comm, path);
+  PetscCheck(renamed, comm, PETSC_ERR_FILE_WRITE, "cannot complete the output file '%s'%s", path, why.empty() ? " (closing it or renaming it from its temporary name failed)" : why.c_str());
   PetscCall(NMFPhaseEnd_Private(NMF_PHASE_WRITE));
   PetscFunctionReturn(0);
 }

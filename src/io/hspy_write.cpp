@@ -148,7 +148,8 @@ static PetscErrorCode WriteHspyBody(hid_t file, void *ctx_)
   if (gw >= 0) H5Gclose(gw);
   if (h >= 0) H5Gclose(h);
   PetscCall(NMFIOAllOK_Private(nmf->comm, st >= 0, &ok));
-  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the HyperSpy signals failed (disk full?)");
+  const std::string why = ok ? "" : NMFIOWriteFailureReason_Private(nmf->comm, file);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the HyperSpy signals failed%s", why.empty() ? " (disk full?)" : why.c_str());
   PetscFunctionReturn(0);
 }
 
@@ -182,7 +183,7 @@ try {
 
   PetscFunctionBegin;
   PetscCheck(nmf->solved, nmf->comm, PETSC_ERR_ORDER, "NMFIOWriteHspy needs a solved NMF");
-  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, WriteHspyBody, &ctx));
+  PetscCall(NMFIOWriteAtomic_Private(nmf->comm, path, NMFIOOutputBytes_Private(nmf, 1), WriteHspyBody, &ctx));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS

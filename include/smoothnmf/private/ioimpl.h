@@ -84,7 +84,7 @@ PetscErrorCode NMFIOReadComponentMajor_Private(hid_t loc, const char *name, DM d
 PetscErrorCode NMFIOWriteRunAttributes_Private(NMF nmf, hid_t obj, const char *input, double read_seconds, double write_seconds);
 /* creates path under a temporary name, lets body fill it, and renames it when complete; on any
    error nothing is left at path (nor at the temporary name).  Collective. */
-PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx);
+PetscErrorCode NMFIOWriteAtomic_Private(MPI_Comm comm, const char path[], size_t estimate, PetscErrorCode (*body)(hid_t file, void *ctx), void *ctx); /* estimate: the bytes of data, checked against the free space first */
 
 /* ---------------------------------------------------------------- checkpoints (checkpoint_*.cpp) */
 
@@ -111,6 +111,19 @@ bool        NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v);
 /* the axes of the output: the image (or pixel) axes of H, then the channel axis of GW, from
    the input's axes where their sizes fit the solved nmf, else uncalibrated ones */
 void NMFIOOutputAxes_Private(NMF nmf, const NMFMapInfo *map, NMFAxis axes[3], PetscInt *naxes);
+
+/* the bytes of data an output of this NMF holds: H (k p), W, G W, the losses (the estimate of
+   NMFIOWriteAtomic_Private's check of the free space) */
+static inline size_t NMFIOOutputBytes_Private(NMF nmf, int copies_of_H)
+{
+  const size_t k = (size_t)nmf->k, p = (size_t)nmf->p, n = (size_t)nmf->n, m = nmf->G.empty() ? n : (size_t)nmf->m;
+  return 8 * ((size_t)copies_of_H * k * p + m * k + n * k + (size_t)(nmf->n_iter + 1) * (7 + 2 * k + 1));
+}
+
+/* why a write failed, when the file system tells (a full disk): ": no space left on device (...)"
+   or ""; collective */
+std::string NMFIOWriteFailureReason_Private(MPI_Comm comm, const char path[]);
+std::string NMFIOWriteFailureReason_Private(MPI_Comm comm, hid_t file);
 
 /* read_guard.cpp: while reading an input's metadata, a crash or a read without answer inside
    HDF5 (a damaged file) ends the job with one line naming the file and the item being read */

@@ -195,7 +195,9 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   /* degenerate data: nothing to factorize (issue 16) */
   PetscCheck(scan.max > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has no counts: every value is 0 (an empty acquisition, or the wrong dataset?)", what.c_str());
   PetscCheck(scan.min < scan.max || nmf->p * n == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
-  PetscCheck(scan.nonzero_pixels >= nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
+  /* (a map of fewer pixels than components in all, as scikit-learn's estimator checks make, is the
+     caller's choice, and espm runs it: refused are maps whose empty pixels leave too few) */
+  PetscCheck(scan.nonzero_pixels >= nmf->k || nmf->p < nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   const std::vector<double> &rowsum   = scan.rowsum;
