@@ -313,24 +313,16 @@ public:
     cols = (PetscInt)a.shape(1);
     return std::vector<double>(a.data(), a.data() + a.size());
   }
-  void SetG(Doubles G)
+  /* a replicated matrix (G, the initial W, the fixed_W mask) through its setter */
+  void SetMatrix(PetscErrorCode (*setter)(NMF, PetscInt, PetscInt, const PetscReal[]), Doubles A, const char *what)
   {
     PetscInt r, c;
-    auto     v = RowMajor(G, r, c, "G");
-    CALL(NMFSetG(Get(), r, c, v.data()));
+    auto     v = RowMajor(A, r, c, what);
+    CALL(setter(Get(), r, c, v.data()));
   }
-  void SetInitialW(Doubles W)
-  {
-    PetscInt r, c;
-    auto     v = RowMajor(W, r, c, "W");
-    CALL(NMFSetInitialW(Get(), r, c, v.data()));
-  }
-  void SetFixedW(Doubles W)
-  {
-    PetscInt r, c;
-    auto     v = RowMajor(W, r, c, "fixed_W");
-    CALL(NMFSetFixedW(Get(), r, c, v.data()));
-  }
+  void SetG(Doubles G) { SetMatrix(NMFSetG, G, "G"); }
+  void SetInitialW(Doubles W) { SetMatrix(NMFSetInitialW, W, "W"); }
+  void SetFixedW(Doubles W) { SetMatrix(NMFSetFixedW, W, "fixed_W"); }
   void SetHoldW(bool hold) { CALL(NMFSetHoldW(Get(), hold ? PETSC_TRUE : PETSC_FALSE)); }
 
   /* an abundance-like array (pixels r0.., k) as a Vec of the abundance DM */
@@ -395,23 +387,26 @@ public:
     throw py::error_already_set();
   }
 
+  /* a replicated row-major matrix of the object (W, G W) as a new numpy array */
+  static py::array_t<double> Matrix(PetscInt rows, PetscInt cols, const PetscReal *v)
+  {
+    py::array_t<double> a({(ssize_t)rows, (ssize_t)cols});
+    std::copy(v, v + rows * cols, a.mutable_data());
+    return a;
+  }
   py::array_t<double> GetW()
   {
     PetscInt         m, k;
     const PetscReal *w;
     CALL(NMFGetW(Get(), &m, &k, &w));
-    py::array_t<double> a({(ssize_t)m, (ssize_t)k});
-    std::copy(w, w + m * k, a.mutable_data());
-    return a;
+    return Matrix(m, k, w);
   }
   py::array_t<double> GetGW()
   {
     PetscInt         n, k;
     const PetscReal *w;
     CALL(NMFGetGW(Get(), &n, &k, &w));
-    py::array_t<double> a({(ssize_t)n, (ssize_t)k});
-    std::copy(w, w + n * k, a.mutable_data());
-    return a;
+    return Matrix(n, k, w);
   }
   py::object GetG()
   {
@@ -419,9 +414,7 @@ public:
     const PetscReal *g;
     CALL(NMFGetG(Get(), &n, &m, &g));
     if (!g) return py::none();
-    py::array_t<double> a({(ssize_t)n, (ssize_t)m});
-    std::copy(g, g + n * m, a.mutable_data());
-    return a;
+    return Matrix(n, m, g);
   }
   /* the abundances of pixels r0..r1-1 as a (pixels, k) array */
   py::array_t<double> GetH(PetscInt r0, PetscInt r1)
