@@ -2,6 +2,7 @@
    groups beside a .hspy signal's data), its title, and the checks that make a map unusable;
    the axes the outputs carry. */
 #include <smoothnmf/private/ioimpl.h>
+#include <cmath>
 #include <cstring>
 
 static void DefaultAxis(NMFAxis *a, PetscInt size, PetscBool navigate)
@@ -25,26 +26,61 @@ static bool ReadText(hid_t obj, const char *name, std::string *v)
   return NMFIOReadAttrString_Private(obj, name, v) && *v != "_None_";
 }
 
+/* An attribute that is there but cannot be read as what it should be (a damaged file) */
+static bool Unreadable(hid_t obj, const char *name, bool read)
+{
+  return !read && obj >= 0 && H5Aexists(obj, name) > 0;
+}
+
 /* Reads the group axis-i of a signal group.  *why says how it contradicts a data dimension of
-   the given size; *has_nav whether it says navigate; *uniform whether it is a uniform axis. */
-static void ReadAxis(hid_t sig, int i, hsize_t size, NMFAxis *a, std::string *why, bool *has_nav, bool *uniform)
+   the given size; *has_nav whether it says navigate; *uniform whether it is a uniform axis;
+   *unreadable lists the attributes that are there but cannot be read (or the group itself): the
+   caller then uses the default axis (the index as coordinate) and warns. */
+static void ReadAxis(hid_t sig, int i, hsize_t size, NMFAxis *a, std::string *why, bool *has_nav, bool *uniform, std::string *unreadable)
 {
   const std::string gname = "axis-" + std::to_string(i);
   hid_t             g     = H5Gopen2(sig, gname.c_str(), H5P_DEFAULT);
-  std::string       s;
+  std::string       s, bad;
   double            v;
-  bool              b;
+  bool              b    = true;
+  auto              note = [&](const char *attr, bool read) {
+    if (Unreadable(g, attr, read)) bad += std::string(bad.empty() ? "" : ", ") + attr;
+    return read;
+  };
 
   DefaultAxis(a, (PetscInt)size, PETSC_TRUE);
-  if (ReadText(g, "name", &s)) CopyString(a->name, sizeof(a->name), s);
-  if (ReadText(g, "units", &s)) CopyString(a->units, sizeof(a->units), s);
-  *uniform = !(ReadText(g, "_type", &s) && s != "UniformDataAxis");
-  if (*uniform && NMFIOReadAttrDouble_Private(g, "scale", &v)) a->scale = v;
-  if (*uniform && NMFIOReadAttrDouble_Private(g, "offset", &v)) a->offset = v;
-  *has_nav = NMFIOReadAttrBool_Private(g, "navigate", &b);
+  *has_nav = false;
+  *uniform = true;
+  if (g < 0) {
+    unreadable->assign("the group cannot be opened");
+    return;
+  }
+  if (note("name", NMFIOReadAttrString_Private(g, "name", &s)) && s != "_None_") CopyString(a->name, sizeof(a->name), s);
+  if (note("units", NMFIOReadAttrString_Private(g, "units", &s)) && s != "_None_") CopyString(a->units, sizeof(a->units), s);
+  if (note("_type", NMFIOReadAttrString_Private(g, "_type", &s))) *uniform = s == "_None_" || s == "UniformDataAxis";
+  if (*uniform && note("scale", NMFIOReadAttrDouble_Private(g, "scale", &v))) {
+    if (std::isfinite(v) && v != 0)
+      a->scale = v;
+    else
+      bad += std::string(bad.empty() ? "" : ", ") + "scale";
+  }
+  if (*uniform && note("offset", NMFIOReadAttrDouble_Private(g, "offset", &v))) {
+    if (std::isfinite(v))
+      a->offset = v;
+    else
+      bad += std::string(bad.empty() ? "" : ", ") + "offset";
+  }
+  *has_nav = note("navigate", NMFIOReadAttrBool_Private(g, "navigate", &b));
   if (*has_nav) a->navigate = b ? PETSC_TRUE : PETSC_FALSE;
-  if (NMFIOReadAttrDouble_Private(g, "size", &v) && v != (double)size) why->assign(gname + " says size " + std::to_string((long long)v) + " but the data has " + std::to_string((unsigned long long)size) + " along that dimension");
+  if (note("size", NMFIOReadAttrDouble_Private(g, "size", &v)) && v != (double)size) why->assign(gname + " says size " + std::to_string((long long)v) + " but the data has " + std::to_string((unsigned long long)size) + " along that dimension");
   H5Gclose(g);
+  if (!bad.empty()) {
+    unreadable->assign("its attribute" + std::string(bad.find(',') == std::string::npos ? " " : "s ") + bad + " cannot be read");
+    NMFAxis read = *a; /* the name and a navigate flag that were read stay; units and calibration go */
+    DefaultAxis(a, (PetscInt)size, *has_nav && !b ? PETSC_FALSE : PETSC_TRUE);
+    memcpy(a->name, read.name, sizeof(a->name));
+    *uniform = true;
+  }
 }
 
 /* title and signal_type from the signal group's metadata, when there is one */
@@ -135,11 +171,11 @@ try {
   bool              hspy = base == "data" && sig >= 0;
   for (int i = 0; hspy && i < nd; i++) hspy = H5Lexists(sig, ("axis-" + std::to_string(i)).c_str(), H5P_DEFAULT) > 0;
   NMFAxis     fax[3];
-  std::string why;
+  std::string why, unreadable[3];
   bool        all_nav = true, uniform[3] = {true, true, true};
   for (int i = 0; hspy && i < nd; i++) {
     bool has_nav;
-    ReadAxis(sig, i, d[i], &fax[i], &why, &has_nav, &uniform[i]);
+    ReadAxis(sig, i, d[i], &fax[i], &why, &has_nav, &uniform[i], &unreadable[i]);
     all_nav = all_nav && has_nav;
   }
   CopyString(info->title, sizeof(info->title), base == "data" && slash > 0 ? parent.substr(parent.rfind('/') + 1) : base);
@@ -165,6 +201,10 @@ try {
   for (int i = 0; i < nd; i++) info->axes[i].navigate = i < nd - 1 ? PETSC_TRUE : PETSC_FALSE; /* as the solver reads the map */
   const NMFAxis &ch = info->axes[nd - 1];
   PetscCheck(ch.size >= 2, comm, PETSC_ERR_FILE_UNEXPECTED, "the map '%s' (dataset %s) has a signal axis%s of length %" PetscInt_FMT ": expected at least 2 channels", fname.c_str(), dpath.c_str(), AxisLabel(ch).c_str(), ch.size);
+  for (int i = 0; i < nd; i++)
+    if (!unreadable[perm[i]].empty() && rank == 0) { /* a damaged axis is optional: the data alone say the shape */
+      PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "warning: axis-%d of '%s' is damaged (%s): the outputs use its index as coordinate\n", perm[i], fname.c_str(), unreadable[perm[i]].c_str()));
+    }
   for (int i = 0; i < nd; i++)
     if (!uniform[perm[i]] && rank == 0) {
       PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "warning: axis-%d%s of '%s' is not uniform: the outputs use its index as coordinate\n", perm[i], AxisLabel(info->axes[i]).c_str(), fname.c_str()));

@@ -7,19 +7,21 @@
 
      smoothnmf: error (rank R): the input FILE appears to be damaged (crashed while reading ITEM)
 
-   and ends this process with the status 2; mpiexec then ends the other ranks (a read without
-   answer is said by rank 0: the other ranks wait 5 s more).  Nothing is
+   and ends this process with the status 2; mpiexec then ends the other ranks.  One line for the
+   job: a crash or a read without answer is said by rank 0 first, the other ranks wait 5 s more.  Nothing is
    written by then: outputs are created only after the inputs are read. */
 #include <smoothnmf/private/ioimpl.h>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <sys/time.h>
 #include <unistd.h>
 
 static int                   guard_depth = 0;
 static char                  guard_file[1024], guard_item[512];
 static char                  guard_rank[16];
+static int                   guard_rank_number = 0;
 static struct sigaction      saved_actions[5];
 static const int             guarded_signals[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGALRM};
 static volatile sig_atomic_t guard_fault        = 0; /* tests: 1 crash, 2 no answer at the next item */
@@ -29,6 +31,14 @@ static void Say(const char *s) { (void)!write(STDERR_FILENO, s, strlen(s)); }
 
 static void OnSignal(int sig)
 {
+  /* a damaged file crashes every rank at the same item: rank 0 says it, the others give it five
+     seconds (mpiexec ends them once it exits; SIGTERM is held off meanwhile, so no other
+     handler prints), then speak for themselves when the crash was theirs alone */
+  if (sig != SIGALRM && guard_rank_number > 0) {
+    struct timespec t = {5, 0};
+    while (nanosleep(&t, &t) != 0) {
+    }
+  }
   Say("smoothnmf: error (rank ");
   Say(guard_rank);
   Say("): the input ");
@@ -51,6 +61,7 @@ NMFIOReadGuard::NMFIOReadGuard(MPI_Comm comm, const char spec[])
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   snprintf(guard_rank, sizeof guard_rank, "%d", rank);
+  guard_rank_number = rank;
   std::string file, dset;
   NMFIOSplitSpec_Private(spec, file, dset);
   Copy(guard_file, sizeof guard_file, file.c_str());
@@ -59,6 +70,7 @@ NMFIOReadGuard::NMFIOReadGuard(MPI_Comm comm, const char spec[])
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&sa.sa_mask, s); /* held off while the handler runs */
   for (int i = 0; i < 5; i++) sigaction(guarded_signals[i], &sa, &saved_actions[i]);
   PetscReal timeout = 600;
   PetscBool set;

@@ -225,6 +225,12 @@ int main(int argc, char **argv)
       g[6 * M + 1]          = std::numeric_limits<double>::infinity();
       Write(f, "/G_inf", {N, M}, g);
     }
+    { /* ground truths: a good true_H, one infinite (component 0, pixel 26: the last rank's block at 3 ranks) */
+      std::vector<double> h = Positive((size_t)K * P);
+      Write(f, "/H_ok", {K, NY, NX}, h);
+      h[0 * P + 26] = std::numeric_limits<double>::infinity();
+      Write(f, "/H_true_inf", {K, NY, NX}, h);
+    }
     Write(f, "/X0", {0, N}, {});       /* no pixels */
     Write(f, "/X0c", {NY, NX, 0}, {}); /* no channels */
     {

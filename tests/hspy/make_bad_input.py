@@ -1,6 +1,8 @@
 """Writes one bad input of run_bad_input.sh: CASE FILE with CASE one of
 two_signals (two HyperSpy signals under /Experiments), four_d (a 4-D signal), signal_axis_1
-(a spectrum image whose signal axis has length 1), unreadable (bytes that are not HDF5)."""
+(a spectrum image whose signal axis has length 1), unreadable (bytes that are not HDF5),
+damaged_axes (a good map but for two axis attributes that cannot be read: the scale of the
+signal axis stored as text, the offset of axis-0 NaN; run_damaged_axes.sh)."""
 import sys
 
 import h5py
@@ -34,5 +36,12 @@ with h5py.File(path, "w") as f:
         signal(f, "EDX", (2, 6, 6, 32), 3)
     elif case == "signal_axis_1":
         signal(f, "EDX", (8, 8, 1), 2)
+    elif case == "damaged_axes":
+        signal(f, "EDX", (6, 8, 16), 2)
+        g = f["Experiments/EDX"]
+        g["data"][...] = np.random.default_rng(3).poisson(5.0, (6, 8, 16))
+        g["axis-1"].attrs["scale"] = 2.0
+        g["axis-2"].attrs["scale"] = "abc"
+        g["axis-0"].attrs["offset"] = np.nan
     else:
         sys.exit("unknown case " + case)

@@ -1,4 +1,5 @@
 /* Using a solved NMF: the ground truth, loss(W, H), inverse_transform and transform. */
+#include <cmath>
 #include <smoothnmf/private/nmfimpl.h>
 
 /*@
@@ -29,6 +30,20 @@ try {
   PetscCheck(n == nmf->n && k == nmf->k, nmf->comm, PETSC_ERR_ARG_SIZ, "true_D has shape (%" PetscInt_FMT ", %" PetscInt_FMT "), expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", n, k, nmf->n, nmf->k);
   PetscCall(VecGetLocalSize(true_H, &nloc));
   PetscCheck(nloc == nmf->p_local * k, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "true_H must have k values per owned pixel");
+  for (PetscInt e = 0; e < n * k; e++) /* the same on every rank */
+    PetscCheck(std::isfinite(true_D[e]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "true_D has the non-finite value %g at (%" PetscInt_FMT ", %" PetscInt_FMT "): a ground truth must be finite", (double)true_D[e], e / k, e % k);
+  const PetscScalar *th;
+  PetscInt64         mine = INT64_MAX, first;
+  PetscCall(VecGetArrayRead(true_H, &th));
+  for (PetscInt e = 0; e < nloc && mine == INT64_MAX; e++)
+    if (!std::isfinite(th[e])) {
+      PetscInt qg;
+      PetscCall(NMFGlobalPixelIndex_Private(nmf, e / k, &qg));
+      mine = (PetscInt64)qg * k + e % k;
+    }
+  PetscCall(VecRestoreArrayRead(true_H, &th));
+  PetscCallMPI(MPI_Allreduce(&mine, &first, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  PetscCheck(first == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "true_H has a non-finite value at pixel %" PetscInt64_FMT ", component %" PetscInt64_FMT ": a ground truth must be finite", first / k, first % k);
   nmf->true_D.assign(true_D, true_D + n * k);
   PetscCall(PetscObjectReference((PetscObject)true_H));
   PetscCall(VecDestroy(&nmf->true_H));

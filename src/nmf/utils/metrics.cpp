@@ -100,6 +100,7 @@ static void UniqueMin(PetscInt k, const std::vector<double> &A, double *mins)
 {
   std::vector<PetscInt> perm(k), best;
   std::iota(perm.begin(), perm.end(), 0);
+  best           = perm; /* the identity when every sum is NaN */
   double bestsum = PETSC_MAX_REAL;
   do {
     double s = 0;
