@@ -7,6 +7,8 @@
    Exit status: 0 done, 1 an error every rank found, 2 a failure of one rank (MPI_Abort), 3
    stopped by SIGTERM/SIGUSR1 after writing a checkpoint (the line printed says how to resume).
 */
+#include <chrono>
+#include <thread>
 #include <slepcsys.h>
 #include <smoothnmf.h>
 #include <smoothnmf_io.h>
@@ -50,6 +52,10 @@ static PetscErrorCode OneLineErrorHandler(MPI_Comm comm, int line, const char *f
     if (wrank == 0) fprintf(stderr, "smoothnmf: error: %s\n", text);
   } else if (size < wsize) {
     local_error = 1;
+    /* the same local failure on every rank at once (an allocation a damaged file makes too large
+       everywhere): rank 0 says it and ends the job; the others give it 3 s, so the job prints
+       one line, and speak for themselves when the failure was theirs alone */
+    if (wrank > 0) std::this_thread::sleep_for(std::chrono::seconds(3));
     fprintf(stderr, "smoothnmf: error (rank %d): %s\n", wrank, text);
   } else if (rank == 0)
     fprintf(stderr, "smoothnmf: error: %s\n", text);

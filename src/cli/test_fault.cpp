@@ -1,5 +1,6 @@
 /* Fault injection for the tests of collective failure (tests/bad_input, fault_case): one rank
-   fails alone in the middle of the iterations, as an allocation failure or a local error would. */
+   fails alone in the middle of the iterations, as an allocation failure or a local error would
+   (RANK -2: every rank at once, as an allocation a damaged input makes too large everywhere). */
 #include "cli.h"
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +20,7 @@ static PetscErrorCode FaultMonitor(NMF nmf, PetscInt it, void *ctx)
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  if (rank != f->rank || it != f->iteration) PetscFunctionReturn(0);
+  if ((f->rank != -2 && rank != f->rank) || it != f->iteration) PetscFunctionReturn(0);
   if (!strcmp(f->kind, "bad_alloc")) throw std::bad_alloc();
   if (!strcmp(f->kind, "malloc")) {
     double *p;

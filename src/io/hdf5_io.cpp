@@ -563,6 +563,9 @@ NMF_CATCH_EXCEPTIONS
 +  rows, cols - its shape
 -  values     - row-major values, allocated with PetscMalloc1() (free them with PetscFree())
 
+   Notes:
+   A shape of more than 2^28 values is refused before anything is allocated (a damaged header).
+
    Level: intermediate
 @*/
 PetscErrorCode NMFIOReadMatrix(MPI_Comm comm, const char spec[], PetscInt *rows, PetscInt *cols, PetscReal **values)
@@ -578,6 +581,12 @@ try {
   int nd = NMFIOGetDims_Private(dset, d);
   if (nd != 2) NMFIOCloseAll_Private(dset, file);
   PetscCheck(nd == 2, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has %d dimensions: expected a 2-D matrix", spec, nd);
+  /* W, G and their masks are n x m with n channels and m components or references: a shape
+     past 2^28 values (2 GiB) is a damaged header, refused before anything is allocated */
+  const hsize_t limit = (hsize_t)1 << 28;
+  const bool    small = d[0] <= limit && d[1] <= limit && d[0] * d[1] <= limit;
+  if (!small) NMFIOCloseAll_Private(dset, file);
+  PetscCheck(small, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has the shape (%llu, %llu): more than 2^28 values, too large for a matrix of spectra (W, G or a mask); the file is probably damaged", spec, (unsigned long long)d[0], (unsigned long long)d[1]);
   *rows = (PetscInt)d[0];
   *cols = (PetscInt)d[1];
   PetscCall(PetscMalloc1(PetscMax(d[0] * d[1], 1), values));

@@ -231,6 +231,16 @@ int main(int argc, char **argv)
       h[0 * P + 26] = std::numeric_limits<double>::infinity();
       Write(f, "/H_true_inf", {K, NY, NX}, h);
     }
+    { /* a W whose header says (N, 2^40): chunked, nothing written (what a damaged size looks like) */
+      hsize_t dims[2] = {N, (hsize_t)1 << 40}, chunk[2] = {N, 1};
+      hid_t   space = H5Screate_simple(2, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+      H5Pset_chunk(dcpl, 2, chunk);
+      hid_t d = H5Dcreate2(f, "/W_huge", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+      if (d < 0) Die("cannot create /W_huge");
+      H5Dclose(d);
+      H5Pclose(dcpl);
+      H5Sclose(space);
+    }
     Write(f, "/X0", {0, N}, {});       /* no pixels */
     Write(f, "/X0c", {NY, NX, 0}, {}); /* no channels */
     {
