@@ -43,8 +43,9 @@ static void ReadAxis(hid_t sig, int i, hsize_t size, NMFAxis *a, std::string *wh
   std::string       s, bad;
   double            v;
   bool              b    = true;
+  auto              mark = [&](const char *attr) { bad += std::string(bad.empty() ? "" : ", ") + attr; };
   auto              note = [&](const char *attr, bool read) {
-    if (Unreadable(g, attr, read)) bad += std::string(bad.empty() ? "" : ", ") + attr;
+    if (Unreadable(g, attr, read)) mark(attr);
     return read;
   };
 
@@ -62,13 +63,13 @@ static void ReadAxis(hid_t sig, int i, hsize_t size, NMFAxis *a, std::string *wh
     if (std::isfinite(v) && v != 0)
       a->scale = v;
     else
-      bad += std::string(bad.empty() ? "" : ", ") + "scale";
+      mark("scale");
   }
   if (*uniform && note("offset", NMFIOReadAttrDouble_Private(g, "offset", &v))) {
     if (std::isfinite(v))
       a->offset = v;
     else
-      bad += std::string(bad.empty() ? "" : ", ") + "offset";
+      mark("offset");
   }
   *has_nav = note("navigate", NMFIOReadAttrBool_Private(g, "navigate", &b));
   if (*has_nav) a->navigate = b ? PETSC_TRUE : PETSC_FALSE;

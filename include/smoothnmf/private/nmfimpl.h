@@ -268,6 +268,7 @@ PetscErrorCode NMFApplyLaplacian_Private(NMF nmf, Vec H, double *HL);
 PetscErrorCode NMFLaplacianBegin_Private(NMF nmf, Vec H);
 PetscErrorCode NMFLaplacianEnd_Private(NMF nmf, Vec H, double *HL);
 PetscErrorCode NMFGlobalPixelIndex_Private(NMF nmf, PetscInt q_local, PetscInt *q_global);
+PetscErrorCode NMFFirstAbundanceEntry_Private(NMF nmf, Vec H, bool (*bad)(double), PetscInt64 *first, double *value);
 PetscErrorCode NMFRowMax_Private(NMF nmf, const double *H, double *rowmax);
 
 /* prepare.cpp */

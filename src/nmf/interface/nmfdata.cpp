@@ -143,6 +143,30 @@ PetscErrorCode NMFGetAbundanceDM(NMF nmf, DM *daH)
   PetscFunctionReturn(0);
 }
 
+/* The first entry of an abundance vector (global pixel, then component: pixel * k + component)
+   for which bad(value) holds, over all ranks, and its value; *first = INT64_MAX when none does. */
+PetscErrorCode NMFFirstAbundanceEntry_Private(NMF nmf, Vec H, bool (*bad)(double), PetscInt64 *first, double *value)
+{
+  const PetscScalar *h;
+  PetscInt64         mine = INT64_MAX;
+  double             v    = 0;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(H, &h));
+  for (PetscInt e = 0; e < nmf->p_local * nmf->k && mine == INT64_MAX; e++)
+    if (bad(h[e])) {
+      PetscInt qg;
+      PetscCall(NMFGlobalPixelIndex_Private(nmf, e / nmf->k, &qg));
+      mine = (PetscInt64)qg * nmf->k + e % nmf->k;
+      v    = h[e];
+    }
+  PetscCall(VecRestoreArrayRead(H, &h));
+  PetscCallMPI(MPI_Allreduce(&mine, first, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  *value = mine == *first ? v : 0.0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, value, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CheckFinite(MPI_Comm comm, PetscInt len, const PetscReal a[], const char *what)
 {
   PetscFunctionBegin;
@@ -303,26 +327,14 @@ static PetscErrorCode KeepAbundanceVec(NMF nmf, Vec v, Vec *dst)
 @*/
 PetscErrorCode NMFSetInitialH(NMF nmf, Vec H)
 try {
-  const PetscScalar *h;
-  PetscInt64         mine = INT64_MAX, best;
-  double             v    = 0;
-  const char        *name;
+  PetscInt64  best;
+  double      out;
+  const char *name;
 
   PetscFunctionBegin;
   PetscCall(KeepAbundanceVec(nmf, H, &nmf->H_init));
-  /* the first negative or non-finite value over all ranks (global pixel, then component) */
-  PetscCall(VecGetArrayRead(H, &h));
-  for (PetscInt e = 0; e < nmf->p_local * nmf->k && mine == INT64_MAX; e++)
-    if (!(h[e] >= 0) || std::isinf(h[e])) {
-      PetscInt qg;
-      PetscCall(NMFGlobalPixelIndex_Private(nmf, e / nmf->k, &qg));
-      mine = (PetscInt64)qg * nmf->k + e % nmf->k;
-      v    = h[e];
-    }
-  PetscCall(VecRestoreArrayRead(H, &h));
-  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPIU_INT64, MPI_MIN, nmf->comm));
-  double out = mine == best ? v : 0.0;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &out, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  PetscCall(NMFFirstAbundanceEntry_Private(
+    nmf, H, [](double x) { return !(x >= 0) || std::isinf(x); }, &best, &out)); /* negative or non-finite */
   PetscCall(PetscObjectGetName((PetscObject)H, &name));
   PetscCheck(best == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s has the value %s at pixel %" PetscInt64_FMT ", component %" PetscInt64_FMT ": it must be finite and >= 0", name, std::to_string(out).c_str(), best / nmf->k, best % nmf->k);
   PetscFunctionReturn(0);

@@ -32,17 +32,10 @@ try {
   PetscCheck(nloc == nmf->p_local * k, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "true_H must have k values per owned pixel");
   for (PetscInt e = 0; e < n * k; e++) /* the same on every rank */
     PetscCheck(std::isfinite(true_D[e]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "true_D has the non-finite value %g at (%" PetscInt_FMT ", %" PetscInt_FMT "): a ground truth must be finite", (double)true_D[e], e / k, e % k);
-  const PetscScalar *th;
-  PetscInt64         mine = INT64_MAX, first;
-  PetscCall(VecGetArrayRead(true_H, &th));
-  for (PetscInt e = 0; e < nloc && mine == INT64_MAX; e++)
-    if (!std::isfinite(th[e])) {
-      PetscInt qg;
-      PetscCall(NMFGlobalPixelIndex_Private(nmf, e / k, &qg));
-      mine = (PetscInt64)qg * k + e % k;
-    }
-  PetscCall(VecRestoreArrayRead(true_H, &th));
-  PetscCallMPI(MPI_Allreduce(&mine, &first, 1, MPIU_INT64, MPI_MIN, nmf->comm));
+  PetscInt64 first;
+  double     value;
+  PetscCall(NMFFirstAbundanceEntry_Private(
+    nmf, true_H, [](double x) { return !std::isfinite(x); }, &first, &value));
   PetscCheck(first == INT64_MAX, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "true_H has a non-finite value at pixel %" PetscInt64_FMT ", component %" PetscInt64_FMT ": a ground truth must be finite", first / k, first % k);
   nmf->true_D.assign(true_D, true_D + n * k);
   PetscCall(PetscObjectReference((PetscObject)true_H));
