@@ -131,6 +131,10 @@ PetscErrorCode NMFSetHoldW(NMF nmf, PetscBool hold);
 PetscErrorCode NMFGetHoldW(NMF nmf, PetscBool *hold);
 PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true_D[], Vec true_H);
 
+/* ================================================================ masks (nmfmask.cpp) */
+PetscErrorCode NMFSetNavigationMask(NMF nmf, Vec mask);
+PetscErrorCode NMFGetNavigationMask(NMF nmf, Vec *mask);
+
 /* ================================================================ parameters, espm's names (nmfparams.cpp)
    Each is described once, in the parameter table; each setter checks its value (an impossible one
    is refused with a line naming the parameter).  Setters are Logically Collective, getters Not

@@ -112,6 +112,16 @@ struct _p_NMF {
   PetscInt            transform_n   = 0;           /* transform: the channels of the learned spectra (0: not a transform) */
   bool                H_above_floor = true;        /* every H stays >= log_shift (no held value below it) */
 
+  /* the navigation mask (NMFSetNavigationMask; doc/masks.md): nav_mask the application's Vec on
+     the data layout (1 = excluded), and at the set-up pixel_masked (p_local flags), data_pixels
+     (the owned pixels that are not masked, ascending; empty without a mask: every pixel) and
+     p_data (their global count, p without a mask).  The data term runs over the data pixels only;
+     the Laplacian, the log term and the simplex over every pixel. */
+  Vec                   nav_mask = nullptr;
+  std::vector<char>     pixel_masked;
+  std::vector<PetscInt> data_pixels;
+  PetscInt              p_data = 0;
+
   /* state */
   DM                  daH = nullptr; /* k dof per pixel, stencil width 1 with a shape */
   Vec                 H = nullptr, H_local = nullptr, H_new = nullptr;
@@ -221,6 +231,16 @@ void NMFParamCopy_Private(NMF src, NMF dst);
    when forced; names the step and the first entry that failed.  Collective. */
 PetscErrorCode NMFDebugCheck_Private(NMF nmf, const char *step, const double *W, Vec H);
 
+/* the owned pixel q is excluded by the navigation mask (no data term there) */
+static inline bool NMFPixelMasked_Private(NMF nmf, PetscInt q) { return !nmf->pixel_masked.empty() && nmf->pixel_masked[q]; }
+/* masks.cpp: the masks at the set-up (checks, the data pixels), the start of the masked pixels,
+   and their abundances at the end (NaN where nothing determines them) */
+PetscErrorCode NMFSetUpMasks_Private(NMF nmf);
+PetscErrorCode NMFMaskedStart_Private(NMF nmf);
+PetscErrorCode NMFMaskedResult_Private(NMF nmf);
+/* the H steps at a masked pixel when lambda_L = 0: nothing moves its abundances, which are held */
+static inline bool NMFPixelHeld_Private(NMF nmf, PetscInt q) { return nmf->lambda_L == 0 && NMFPixelMasked_Private(nmf, q); }
+
 /* the number of values of X this rank holds (a 64-bit size) */
 static inline size_t NMFLocalSizeX_Private(NMF nmf) { return (size_t)nmf->p_local * (size_t)nmf->n; }
 /* releases X (the array when the object owns it, the application's Vec) */
@@ -276,10 +296,12 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf);
 
 /* kernels.cpp: the passes over X.  A pass takes D transposed (Dt, k x n) and H (k per pixel). */
 struct NMFPassA {
-  PetscInt      n, k, p_local;
-  const double *Dt, *H;
-  double        scale, shift, eps; /* X = scale * stored; ratio X / (Y + shift); floor eps */
-  bool          l2;
+  PetscInt        n, k, p_local;
+  const PetscInt *pixels;  /* the pixels the pass visits (the navigation mask's data pixels), or NULL: all */
+  PetscInt        npixels; /* their number (p_local when pixels is NULL) */
+  const double   *Dt, *H;
+  double          scale, shift, eps; /* X = scale * stored; ratio X / (Y + shift); floor eps */
+  bool            l2;
 };
 void           NMFComputeD_Private(NMF nmf, const double *W, double *D);
 void           NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vector<double> &Dt, NMFPassA *a);

@@ -200,6 +200,7 @@ PetscErrorCode NMFDestroy(NMF *nmf)
   PetscCall(DMDestroy(&s->daX));
   PetscCall(VecDestroy(&s->H_init));
   PetscCall(VecDestroy(&s->fixed_H));
+  PetscCall(VecDestroy(&s->nav_mask));
   PetscCall(VecDestroy(&s->true_H));
   PetscCall(DMDestroy(&s->daH));
   PetscCall(PetscLayoutDestroy(&s->app_rows));

@@ -45,6 +45,7 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
     nmf->ym = 1;
   }
   nmf->p_local = nmf->xm * nmf->ym;
+  nmf->p_data  = nmf->p; /* until a navigation mask takes pixels out, at the set-up */
   PetscFunctionReturn(0);
 }
 

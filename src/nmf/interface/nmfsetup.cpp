@@ -40,6 +40,7 @@ try {
   PetscCheck(nmf->fixed_W.empty() || (PetscInt)nmf->fixed_W.size() == m * k, nmf->comm, PETSC_ERR_ARG_SIZ, "the fixed_W mask has %zu entries, expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", nmf->fixed_W.size(), m, k);
   PetscCheck(nmf->scree_n <= PetscMin(n, nmf->p), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "scree = %" PetscInt_FMT ": X has only min(channels, pixels) = %" PetscInt_FMT " singular values", nmf->scree_n, PetscMin(n, nmf->p));
   PetscCheck(!nmf->data_prepared || nmf->prepared_normalize == nmf->normalize, nmf->comm, PETSC_ERR_ORDER, "normalize changed after an earlier solve prepared X with normalize %s: set the data again (NMFSetData) before solving with normalize %s", nmf->prepared_normalize ? "true" : "false", nmf->normalize ? "true" : "false");
+  PetscCall(NMFSetUpMasks_Private(nmf)); /* the data pixels */
   if (!nmf->daH) PetscCall(NMFCreateAbundanceDM_Private(nmf));
   PetscCall(DMCreateGlobalVector(nmf->daH, &nmf->H));
   PetscCall(DMCreateGlobalVector(nmf->daH, &nmf->H_new));
@@ -54,9 +55,10 @@ try {
   if (!nmf->data_prepared) PetscCall(NMFPrepareData_Private(nmf)); /* and the fingerprint of X as given, when wanted */
   nmf->data_prepared      = PETSC_TRUE;
   nmf->prepared_normalize = nmf->normalize;
-  if (nmf->restart_file.empty())
+  if (nmf->restart_file.empty()) {
     PetscCall(NMFInitialize_Private(nmf));
-  else
+    PetscCall(NMFMaskedStart_Private(nmf));
+  } else
     PetscCall(NMFRestoreCheckpoint_Private(nmf)); /* W, H and the iteration state */
   if (nmf->monitor_default == 1 || (nmf->monitor_default == -1 && nmf->verbose > 0)) {
     /* the progress line, once, before the monitors set earlier (a checkpoint's, an application's) */

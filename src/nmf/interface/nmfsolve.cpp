@@ -11,18 +11,26 @@ static double RelativeChange(PetscInt len, const double *nw, const double *old, 
   return r;
 }
 
+/* rel_H over the pixels whose abundances are estimated: with lambda_L = 0 a masked pixel's are
+   held (nothing determines them) and left out */
 static PetscErrorCode RelativeChangeH(NMF nmf, double *rel)
 {
-  const PetscInt     len = nmf->p_local * nmf->k;
+  const PetscInt     k = nmf->k, pl = nmf->p_local;
   const PetscScalar *h, *hn;
-  double             s = 0;
+  double             s[2] = {0, 0};
 
   PetscFunctionBegin;
   PetscCall(VecGetArrayRead(nmf->H, &h));
   PetscCall(VecGetArrayRead(nmf->H_new, &hn));
-  for (PetscInt e = 0; e < len; e++) s += hn[e];
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-  *rel = RelativeChange(len, hn, h, nmf->tol, s / ((double)nmf->k * (double)nmf->p));
+  for (PetscInt q = 0; q < pl; q++)
+    if (!NMFPixelHeld_Private(nmf, q)) {
+      for (PetscInt c = 0; c < k; c++) s[0] += hn[q * k + c];
+      s[1] += 1;
+    }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
+  *rel = 0;
+  for (PetscInt q = 0; q < pl; q++)
+    if (!NMFPixelHeld_Private(nmf, q)) *rel = PetscMax(*rel, RelativeChange(k, hn + q * k, h + q * k, nmf->tol, s[0] / ((double)k * s[1])));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, rel, 1, MPI_DOUBLE, MPI_MAX, nmf->comm));
   PetscCall(VecRestoreArrayRead(nmf->H_new, &hn));
   PetscCall(VecRestoreArrayRead(nmf->H, &h));
@@ -94,11 +102,13 @@ PetscErrorCode NMFWStepSums_Private(NMF nmf, const double *D, std::vector<double
   double *t = sums.data() + n * k;
   if (nmf->l2) {
     for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++)
-        for (PetscInt d = 0; d < k; d++) t[c * k + d] += H[q * k + c] * H[q * k + d]; /* H H^T */
+      if (!NMFPixelMasked_Private(nmf, q))
+        for (PetscInt c = 0; c < k; c++)
+          for (PetscInt d = 0; d < k; d++) t[c * k + d] += H[q * k + c] * H[q * k + d]; /* H H^T over the data pixels */
   } else
     for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) t[c] += H[q * k + c]; /* rowsum(H) */
+      if (!NMFPixelMasked_Private(nmf, q))
+        for (PetscInt c = 0; c < k; c++) t[c] += H[q * k + c]; /* rowsum(H) over the data pixels */
   PetscCall(VecRestoreArrayRead(nmf->H_new, &H));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)sums.size(), MPI_DOUBLE, MPI_SUM, nmf->comm));
   At.assign(sums.begin(), sums.begin() + n * k);
@@ -284,7 +294,8 @@ try {
     PetscCall(NMFLoss_Private(nmf, nmf->W.data(), nmf->H, &loss));
   }
   nmf->fit_seconds        = MPI_Wtime() - t0;
-  nmf->reconstruction_err = loss.full; /* the loss of the final W, H */
+  nmf->reconstruction_err = loss.full;     /* the loss of the final W, H */
+  PetscCall(NMFMaskedResult_Private(nmf)); /* NaN where nothing determined H (masked, lambda_L = 0) */
   if (nmf->normalize)
     for (double &w : nmf->W) w = w / nmf->norm_factor; /* W <- W / f */
   nmf->GW.resize(n * k);

@@ -27,6 +27,7 @@ PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, co
       ss += v[i] * v[i];
       h += NMFHashValue_Private(base + (uint64_t)i, v[i]); /* an integer sum: the same in any order */
     }
+    if (NMFPixelMasked_Private(nmf, q0 + q)) h += NMFHashMix_Private(~(uint64_t)qg); /* the navigation mask is part of what was fitted */
     acc->sum += s;
     acc->sumsq += ss;
     acc->hash += h;

@@ -80,7 +80,7 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
 static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
   PetscFunctionBegin;
-  *mean = nmf->x_sum / ((double)nmf->n * (double)nmf->p);
+  *mean = nmf->x_sum / ((double)nmf->n * (double)nmf->p_data); /* over the unmasked entries */
   PetscFunctionReturn(0);
 }
 
@@ -239,6 +239,10 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
       double ssum = 0;
       for (PetscInt q = 0; q < pl; q++) {
         double s = 0;
+        if (NMFPixelMasked_Private(nmf, q)) { /* no data: its start comes from the data pixels (NMFMaskedStart_Private) */
+          for (PetscInt c = 0; c < k; c++) H[q * k + c] = 1.0 / k;
+          continue;
+        }
         for (PetscInt c = 0; c < k; c++) {
           if (PetscIsNanReal(H[q * k + c])) H[q * k + c] = 1.0 / k;
           s += H[q * k + c];
@@ -247,7 +251,7 @@ PetscErrorCode NMFInitialize_Private(NMF nmf)
         ssum += s;
       }
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ssum, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-      for (double &d : D) d *= ssum / nmf->p;
+      for (double &d : D) d *= ssum / nmf->p_data;
     }
     PetscCall(WFromSpectra(nmf, D));
   }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+#include <algorithm>
 
 #define NMF_CHANNEL_BLOCK 256
 
@@ -217,25 +218,29 @@ static void SweepYAll(const double *D, PetscInt ld, PetscInt k, const double *co
 /* the block's X of the pixels q and q + 1 a few sweeps ahead, into the cache: the sweeps go
    across pixels (a stride of n values), which the hardware prefetchers follow poorly */
 #define NMF_PREFETCH_PIXELS 6
+/* the l-th pixel of a pass: the listed data pixels, or every owned pixel */
+static inline PetscInt PassPixel(const NMFPassA &a, PetscInt l) { return a.pixels ? a.pixels[l] : l; }
 template <typename T>
-static inline void PrefetchX(const T *X, PetscInt n, PetscInt pl, PetscInt q, PetscInt i0, PetscInt nb)
+static inline void PrefetchX(const T *X, PetscInt n, const NMFPassA &a, PetscInt l, PetscInt i0, PetscInt nb)
 {
-  for (PetscInt qa = q + NMF_PREFETCH_PIXELS; qa < PetscMin(q + NMF_PREFETCH_PIXELS + 2, pl); qa++) {
-    const char *begin = (const char *)(X + (size_t)qa * n + i0), *end = (const char *)(X + (size_t)qa * n + i0 + nb);
+  for (PetscInt la = l + NMF_PREFETCH_PIXELS; la < PetscMin(l + NMF_PREFETCH_PIXELS + 2, a.npixels); la++) {
+    const PetscInt qa    = PassPixel(a, la);
+    const char    *begin = (const char *)(X + (size_t)qa * n + i0), *end = (const char *)(X + (size_t)qa * n + i0 + nb);
     for (const char *c = begin; c < end + 63; c += 64) __builtin_prefetch(c < end ? c : end - 1);
   }
 }
 
-/* the start of a sweep of NP pixels q, q + 1 over the channel block i0 .. i0 + nb - 1: their H
-   rows into h, their X prefetched ahead and loaded into B; returns the count of nonzero vectors */
+/* the start of a sweep of NP pixels q0, q1 over the channel block i0 .. i0 + nb - 1: their H
+   rows into h, the X of the pixels l + NMF_PREFETCH_PIXELS.. of the sweep's list prefetched
+   ahead, their X loaded into B; returns the count of nonzero vectors */
 template <int NP, typename T>
-static PetscInt SweepStart(const NMFPassA &a, const T *X, PetscInt q, PetscInt i0, PetscInt nb, NMFSweepBuffers &B, const double *h[2])
+static PetscInt SweepStart(const NMFPassA &a, const T *X, PetscInt l, PetscInt q0, PetscInt q1, PetscInt i0, PetscInt nb, NMFSweepBuffers &B, const double *h[2])
 {
   const PetscInt n = a.n, k = a.k;
-  const T       *x[2] = {X + (size_t)q * n + i0, NP > 1 ? X + (size_t)(q + 1) * n + i0 : nullptr};
-  h[0]                = a.H + (size_t)q * k;
-  h[1]                = NP > 1 ? a.H + (size_t)(q + 1) * k : nullptr;
-  PrefetchX(X, n, a.p_local, q, i0, nb);
+  const T       *x[2] = {X + (size_t)q0 * n + i0, NP > 1 ? X + (size_t)q1 * n + i0 : nullptr};
+  h[0]                = a.H + (size_t)q0 * k;
+  h[1]                = NP > 1 ? a.H + (size_t)q1 * k : nullptr;
+  PrefetchX(X, n, a, l, i0, nb);
   return SweepLoadX<NP>(x, nb, B);
 }
 
@@ -254,7 +259,7 @@ static PetscInt PaddedD(const NMFPassA &a, std::vector<double> &Dp)
 template <typename T>
 static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
 {
-  const PetscInt      n = a.n, k = a.k, pl = a.p_local, nbmax = BlockChannels(k);
+  const PetscInt      n = a.n, k = a.k, pl = a.p_local, np = a.npixels, nbmax = BlockChannels(k);
   const double        scale = a.scale, shift = a.shift, eps = a.eps;
   std::vector<double> Dp;
   const PetscInt      npad = PaddedD(a, Dp);
@@ -270,11 +275,12 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
   for (PetscInt i0 = 0; i0 < n; i0 += nbmax) {
     const PetscInt nb = PetscMin(nbmax, n - i0), nv = (nb + NMF_VLEN - 1) / NMF_VLEN;
     const double  *Db = Dp.data() + i0;
-    for (PetscInt q = 0; q < pl; q += 2) {
-      auto sweep = [&](auto NPc) {
+    for (PetscInt l = 0; l < np; l += 2) {
+      const PetscInt q = PassPixel(a, l), q1 = l + 1 < np ? PassPixel(a, l + 1) : q;
+      auto           sweep = [&](auto NPc) {
         constexpr int  NP = decltype(NPc)::value;
         const double  *h[2];
-        const PetscInt cnt = SweepStart<NP>(a, X, q, i0, nb, B, h);
+        const PetscInt cnt = SweepStart<NP>(a, X, l, q, q1, i0, nb, B, h);
         if (!sums && !cnt) return;
         /* Y on every vector for the loss, else only where X != 0.  sum max(X, eps) log Y: in a
            block where X = 0 on whole vectors, every lane's eps log Y with the coarse log (the
@@ -300,11 +306,11 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
         for (int p = 0; p < NP; p++) s1 = NMFVAdd(s1, s1p[p]);
         if (!num) return;
         ForComponentGroups(k, [&](auto G, PetscInt c0) {
-          double *t[2] = {num + (size_t)q * k + c0, NP > 1 ? num + (size_t)(q + 1) * k + c0 : nullptr};
+          double *t[2] = {num + (size_t)q * k + c0, NP > 1 ? num + (size_t)q1 * k + c0 : nullptr};
           SweepNum<decltype(G)::value, NP>(Db + c0 * npad, npad, B.nonzero, cnt, B, t);
         });
       };
-      if (q + 1 < pl)
+      if (l + 1 < np)
         sweep(std::integral_constant<int, 2>());
       else
         sweep(std::integral_constant<int, 1>());
@@ -316,8 +322,8 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
     for (PetscInt c = 0; c < k; c++)
       for (PetscInt i = 0; i < n; i++) colsum[c] += a.Dt[(size_t)c * n + i];
     double s0 = 0;
-    for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) s0 += colsum[c] * a.H[(size_t)q * k + c];
+    for (PetscInt l = 0; l < np; l++)
+      for (PetscInt c = 0; c < k; c++) s0 += colsum[c] * a.H[(size_t)PassPixel(a, l) * k + c];
     sums[0] += s0;
     const double log2_bits = NMFVSum(bits[0]) + NMFVSum(bits[1]);
     sums[1] += NMFVSum(s1) + eps * M_LN2 * (log2_bits / 1048576.0 - 1023.0 * ncoarse); /* + eps sum log Y, coarse: log2 Y ~ bits / 2^20 - 1023 */
@@ -328,7 +334,7 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
 template <typename T>
 static void PassBKL(const NMFPassA &a, const T *X, double *At)
 {
-  const PetscInt      n = a.n, k = a.k, pl = a.p_local, nbmax = BlockChannels(k);
+  const PetscInt      n = a.n, k = a.k, np = a.npixels, nbmax = BlockChannels(k);
   std::vector<double> Dp, Ap;
   const PetscInt      npad = PaddedD(a, Dp);
   auto                Bv   = std::make_unique<NMFSweepBuffers>();
@@ -341,11 +347,12 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
     const PetscInt nb = PetscMin(nbmax, n - i0);
     const double  *Db = Dp.data() + i0;
     double        *Ab = Ap.data() + i0;
-    for (PetscInt q = 0; q < pl; q += 2) {
-      auto sweep = [&](auto NPc) {
+    for (PetscInt l = 0; l < np; l += 2) {
+      const PetscInt q = PassPixel(a, l), q1 = l + 1 < np ? PassPixel(a, l + 1) : q;
+      auto           sweep = [&](auto NPc) {
         constexpr int  NP = decltype(NPc)::value;
         const double  *h[2];
-        const PetscInt cnt = SweepStart<NP>(a, X, q, i0, nb, B, h);
+        const PetscInt cnt = SweepStart<NP>(a, X, l, q, q1, i0, nb, B, h);
         if (!cnt) return; /* X = 0: adds nothing */
         SweepYAll<NP>(Db, npad, k, h, B.nonzero, cnt, nb, B, nullptr);
         for (PetscInt l = 0; l < cnt; l++) {
@@ -357,7 +364,7 @@ static void PassBKL(const NMFPassA &a, const T *X, double *At)
           SweepA<decltype(G)::value, NP>(Ab + c0 * npad, npad, hc, B.nonzero, cnt, B);
         });
       };
-      if (q + 1 < pl)
+      if (l + 1 < np)
         sweep(std::integral_constant<int, 2>());
       else
         sweep(std::integral_constant<int, 1>());
@@ -388,7 +395,8 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
   }
   if (num)
     for (PetscInt e = 0; e < a.p_local * k; e++) num[e] = 0;
-  for (PetscInt q = 0; q < a.p_local; q++) {
+  for (PetscInt l = 0; l < a.npixels; l++) {
+    const PetscInt q = PassPixel(a, l);
     for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
       const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
       const double  *Db = a.Dt + i0;
@@ -436,7 +444,8 @@ static void PassB(const NMFPassA &a, const T *X, double *At)
     PassBKL(a, X, At);
     return;
   }
-  for (PetscInt q = 0; q < a.p_local; q++) {
+  for (PetscInt l = 0; l < a.npixels; l++) {
+    const PetscInt q = PassPixel(a, l);
     for (PetscInt i0 = 0; i0 < n; i0 += NMF_CHANNEL_BLOCK) {
       const PetscInt nb = PetscMin((PetscInt)NMF_CHANNEL_BLOCK, n - i0);
       double        *Ab = At + i0;
@@ -482,6 +491,8 @@ void NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vecto
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt c = 0; c < k; c++) Dt[c * n + i] = D[i * k + c];
   a->n = n, a->k = k, a->p_local = nmf->p_local;
+  a->pixels  = nmf->data_pixels.empty() ? nullptr : nmf->data_pixels.data(); /* the navigation mask: the data pixels only */
+  a->npixels = a->pixels ? (PetscInt)nmf->data_pixels.size() : nmf->p_local;
   a->Dt = Dt.data(), a->H = H;
   a->scale = nmf->xscale;
   a->shift = 0.0, a->eps = nmf->log_shift, a->l2 = nmf->l2 ? true : false;
@@ -524,7 +535,7 @@ void NMFRegularizationSums_Private(NMF nmf, const double *H, const double *HL, d
    0.5 sum (Y - X)^2 (l2), log_reg, Lapl = 0.5 lambda_L sum H .* HL; each divided by n p. */
 void NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss)
 {
-  const double numel = (double)nmf->n * (double)nmf->p;
+  const double numel = (double)nmf->n * (double)nmf->p_data; /* the unmasked entries */
   const double data  = nmf->l2 ? 0.5 * sums[0] : (sums[0] - sums[1]) + nmf->const_KL;
   const double lapl  = 0.5 * nmf->lambda_L * sums[3];
   loss->kl           = data / numel;
@@ -593,6 +604,7 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
   PetscCall(VecGetArrayRead(Hvec, &H));
   PetscCall(VecGetArrayRead(nmf->true_H, &TH));
   for (PetscInt q = 0; q < pl; q++) {
+    if (NMFPixelMasked_Private(nmf, q)) continue; /* no data term there */
     for (PetscInt c = 0; c < k; c++) hf[c] = nmf->l2 ? H[q * k + c] : PetscMax(H[q * k + c], eps);
     for (PetscInt i = 0; i < n; i++) {
       double y = 0, x = 0;
@@ -615,13 +627,18 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
 }
 
 /* A double view of the owned pixels q0 .. q0 + nq - 1 (all channels, pixel-major): a pointer
-   into X when it is stored as double with scale 1, else a converted (and scaled) copy in buf. */
+   into X when it is stored as double with scale 1, else a converted (and scaled) copy in buf.
+   Pixels excluded by the navigation mask read as zeros (a copy then too): whatever they hold, the
+   preparation, the start values and the SVD see no data there. */
 PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<double> &buf, const double **x)
 {
-  const size_t off = (size_t)q0 * nmf->n, len = (size_t)nq * nmf->n;
+  const size_t n = (size_t)nmf->n, off = (size_t)q0 * n, len = (size_t)nq * n;
+  bool         masked = false;
 
   PetscFunctionBegin;
-  if (nmf->xtype == NMF_DATA_FLOAT64 && nmf->xscale == 1.0) {
+  if (!nmf->pixel_masked.empty())
+    for (PetscInt q = q0; q < q0 + nq; q++) masked = masked || nmf->pixel_masked[q];
+  if (nmf->xtype == NMF_DATA_FLOAT64 && nmf->xscale == 1.0 && !masked) {
     *x = (const double *)nmf->Xc + off;
     PetscFunctionReturn(0);
   }
@@ -629,6 +646,9 @@ PetscErrorCode NMFXBlock_Private(NMF nmf, PetscInt q0, PetscInt nq, std::vector<
   WithX(nmf, [&](auto X) {
     for (size_t e = 0; e < len; e++) buf[e] = nmf->xscale * (double)X[off + e];
   });
+  if (masked)
+    for (PetscInt q = 0; q < nq; q++)
+      if (nmf->pixel_masked[q0 + q]) std::fill(buf.begin() + (size_t)q * n, buf.begin() + (size_t)(q + 1) * n, 0.0);
   *x = buf.data();
   PetscFunctionReturn(0);
 }

@@ -69,7 +69,7 @@ PetscErrorCode NMFRescaleWH_Private(NMF nmf, std::vector<double> &W, Vec Hvec)
   PetscFunctionBegin;
   PetscCall(VecGetArray(Hvec, &H));
   for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) {
+    for (PetscInt c = 0; c < k && !NMFPixelMasked_Private(nmf, q); c++) {              /* the data pixels' H */
       for (PetscInt d = 0; d < k; d++) sums[c * k + d] += H[q * k + c] * H[q * k + d]; /* H H^T */
       sums[k * k + c] += H[q * k + c];                                                 /* H 1 */
     }
@@ -147,7 +147,7 @@ PetscErrorCode NMFTruthMetrics_Private(NMF nmf, double *row)
   PetscCall(VecGetArrayRead(nmf->true_H, &th));
   PetscCall(VecGetArrayRead(H, &h));
   for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt i = 0; i < k; i++) {
+    for (PetscInt i = 0; i < k && !NMFPixelMasked_Private(nmf, q); i++) { /* over the data pixels, as the loss */
       sums[i] += th[q * k + i] * th[q * k + i];
       sums[k + i] += h[q * k + i] * h[q * k + i];
       for (PetscInt j = 0; j < k; j++) sums[2 * k + i * k + j] += th[q * k + i] * h[q * k + j];
@@ -156,7 +156,7 @@ PetscErrorCode NMFTruthMetrics_Private(NMF nmf, double *row)
   PetscCall(VecRestoreArrayRead(nmf->true_H, &th));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), (PetscMPIInt)sums.size(), MPI_DOUBLE, MPI_SUM, nmf->comm));
   for (PetscInt i = 0; i < k; i++)
-    for (PetscInt j = 0; j < k; j++) A[i * k + j] = PetscAbsReal(sums[i] + sums[k + j] - 2 * sums[2 * k + i * k + j]) / nmf->p;
+    for (PetscInt j = 0; j < k; j++) A[i * k + j] = PetscAbsReal(sums[i] + sums[k + j] - 2 * sums[2 * k + i * k + j]) / nmf->p_data;
   UniqueMin(k, A, row + k);
   PetscCall(NMFLossTruth_Private(nmf, nmf->W.data(), H, &tl));
   row[2 * k] = tl.full;

@@ -66,7 +66,8 @@ static PetscErrorCode ScanX(NMF nmf, NMFScan *r)
     for (PetscInt q = 0; q < nb; q++) {
       const double *xq = x + (size_t)q * n;
       double        s, xl;
-      const bool    ok    = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl, &r->min, &r->max);
+      if (NMFPixelMasked_Private(nmf, q0 + q)) continue; /* no data there (it reads as zeros) */
+      const bool ok       = ScanPixel(n, xq, eps, r->rowsum.data(), &s, &xl, &r->min, &r->max);
       r->zero_col[q0 + q] = (s == 0);
       r->nonzero_pixels += (s != 0);
       sums[0] += s;
@@ -194,10 +195,10 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 
   /* degenerate data: nothing to factorize (issue 16) */
   PetscCheck(scan.max > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has no counts: every value is 0 (an empty acquisition, or the wrong dataset?)", what.c_str());
-  PetscCheck(scan.min < scan.max || nmf->p * n == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
+  PetscCheck(scan.min < scan.max || nmf->p_data * n == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
   /* (a map of fewer pixels than components in all, as scikit-learn's estimator checks make, is the
      caller's choice, and espm runs it: refused are maps whose empty pixels leave too few) */
-  PetscCheck(scan.nonzero_pixels >= nmf->k || nmf->p < nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
+  PetscCheck(scan.nonzero_pixels >= nmf->k || nmf->p_data < nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
 
   /* all-zero pixels and channels, found on the original X (a global sum per channel) */
   const std::vector<double> &rowsum   = scan.rowsum;
@@ -211,6 +212,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
     double *x = (double *)nmf->Xc;
     for (PetscInt q = 0; q < pl; q++) {
       double *xq = x + (size_t)q * n;
+      if (NMFPixelMasked_Private(nmf, q)) continue; /* left as it is: never read */
       if (zero_col[q])
         for (PetscInt i = 0; i < n; i++) xq[i] = eps; /* X[:, q] <- eps */
       for (PetscInt i = 0; i < n; i++)
@@ -228,7 +230,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
       return PetscErrorCode(0);
     }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-    const double mean = s / ((double)n * (double)nmf->p);
+    const double mean = s / ((double)n * (double)nmf->p_data); /* over the unmasked entries */
     nmf->norm_factor  = nmf->k / (mean * n);
     if (nmf->xtype != NMF_DATA_FLOAT64)
       nmf->xscale = nmf->norm_factor;

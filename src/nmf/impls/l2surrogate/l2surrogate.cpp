@@ -6,7 +6,8 @@
 
 /* l2_surrogate: c = H .* (D^T (X / (D H + eps))), b = colsum(D) + lambda_L (H Delta) - lambda_L gamma H,
    a = lambda_L gamma; H_new = (-b + sqrt(b^2 + 4 a c)) / (2 a), or c / b when lambda_L = 0,
-   with b <- b + nu for the simplex.  (espm's step has no mu.) */
+   with b <- b + nu for the simplex.  (espm's step has no mu.)  A pixel excluded by the navigation
+   mask: colsum(D) and the ratio are 0 there, and with lambda_L = 0 it is held (c = H, b = 1). */
 static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn)
 {
   const PetscInt      k = nmf->k, pl = nmf->p_local;
@@ -21,7 +22,8 @@ static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const PetscScal
     for (PetscInt j = 0; j < k; j++) {
       const PetscInt e = q * k + j;
       c[e]             = H[e] * c[e];
-      b[e]             = colsumD[j];
+      b[e]             = NMFPixelMasked_Private(nmf, q) ? 0.0 : colsumD[j];
+      if (NMFPixelHeld_Private(nmf, q)) c[e] = H[e], b[e] = 1.0;              /* held: c / (b + nu), nu = 0 */
       if (nmf->lambda_L != 0) b[e] = b[e] + nmf->lambda_L * HL[e] - a * H[e]; /* b += lambda_L H Delta - lambda_L gamma H */
     }
   if (nmf->lambda_L != 0) {
@@ -35,7 +37,7 @@ static PetscErrorCode L2SurrogateHStep(NMF nmf, const double *D, const PetscScal
   } else {
     if (nmf->force_simplex) PetscCall(NMFSimplexMultiplier_Private(nmf, c, b, nu.data()));
     for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt j = 0; j < k; j++) Hn[q * k + j] = c[q * k + j] / (b[q * k + j] + nu[q]);
+      for (PetscInt j = 0; j < k; j++) Hn[q * k + j] = NMFPixelHeld_Private(nmf, q) ? H[q * k + j] : c[q * k + j] / (b[q * k + j] + nu[q]);
   }
   PetscFunctionReturn(0);
 }

@@ -8,7 +8,9 @@
      KL: num = H .* (D^T (X / (D H)) + lambda_L gamma M),
          den = colsum(D) + mu / (H + epsilon_reg) + lambda_L gamma M + lambda_L (H Delta)
      l2: num = H .* (D^T X), den = (D^T D) H
-   M the global row maxima of H, nu the simplex multiplier (or 0). */
+   M the global row maxima of H, nu the simplex multiplier (or 0).  A pixel excluded by the
+   navigation mask has no data term: colsum(D) and D^T (X / (D H)) are 0 there; with lambda_L = 0
+   nothing moves it and it is held (num = H, den = 1: the simplex multiplier 0 there). */
 static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscScalar *H, PetscScalar *Hn)
 {
   const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
@@ -29,14 +31,18 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscSca
       for (PetscInt c = 0; c < k; c++) {
         double s = 0;
         for (PetscInt d = 0; d < k; d++) s += DtD[c * k + d] * H[q * k + d];
-        den[q * k + c] = s; /* den = (D^T D) H */
+        den[q * k + c] = NMFPixelMasked_Private(nmf, q) ? 0.0 : s; /* den = (D^T D) H */
       }
   } else {
     NMFColumnSums_Private(nmf, D, colsumD);
     for (PetscInt q = 0; q < pl; q++)
-      for (PetscInt c = 0; c < k; c++) den[q * k + c] = colsumD[c];
+      for (PetscInt c = 0; c < k; c++) den[q * k + c] = NMFPixelMasked_Private(nmf, q) ? 0.0 : colsumD[c];
   }
   for (PetscInt q = 0; q < pl; q++) {
+    if (NMFPixelHeld_Private(nmf, q)) {
+      for (PetscInt c = 0; c < k; c++) num[q * k + c] = H[q * k + c], den[q * k + c] = 1.0; /* held: H / (1 + nu), nu = 0 */
+      continue;
+    }
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
       if (has_mu) den[e] = den[e] + nmf->mu[nmf->mu.size() == 1 ? 0 : c] / (H[e] + nmf->epsilon_reg); /* den += mu / (H + eps_reg) */
@@ -49,7 +55,7 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscSca
   }
   if (nmf->force_simplex) PetscCall(NMFSimplexMultiplier_Private(nmf, num, den, nu.data()));
   for (PetscInt q = 0; q < pl; q++)
-    for (PetscInt c = 0; c < k; c++) Hn[q * k + c] = num[q * k + c] / (den[q * k + c] + nu[q]); /* H <- num / (den + nu) */
+    for (PetscInt c = 0; c < k; c++) Hn[q * k + c] = NMFPixelHeld_Private(nmf, q) ? H[q * k + c] : num[q * k + c] / (den[q * k + c] + nu[q]); /* H <- num / (den + nu) */
   PetscFunctionReturn(0);
 }
 

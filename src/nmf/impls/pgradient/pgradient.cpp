@@ -101,10 +101,11 @@ static PetscErrorCode GradientHStep(NMF nmf, const double *D)
   for (PetscInt q = 0; q < pl; q++)
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
-      grad[e]          = -grad[e] + colsum[c];
+      grad[e]          = -grad[e] + (NMFPixelMasked_Private(nmf, q) ? 0.0 : colsum[c]); /* no data term at a masked pixel */
       if (has_mu) grad[e] += nmf->mu[nmf->mu.size() == 1 ? 0 : c] / (H[e] + nmf->epsilon_reg);
       if (nmf->lambda_L != 0) grad[e] += LH[e];
-      Hn[e] = H[e] - 1 / nmf->gamma_H * grad[e]; /* H - grad / gamma_H */
+      if (NMFPixelHeld_Private(nmf, q)) grad[e] = 0; /* a masked pixel with lambda_L = 0: held */
+      Hn[e] = H[e] - 1 / nmf->gamma_H * grad[e];     /* H - grad / gamma_H */
     }
   if (nmf->force_simplex) PetscCall(NMFSimplexMultiplierProjection_Private(nmf, Hn, nu.data()));
   const PetscScalar *fixed = NULL;
@@ -112,7 +113,7 @@ static PetscErrorCode GradientHStep(NMF nmf, const double *D)
   for (PetscInt q = 0; q < pl; q++)
     for (PetscInt c = 0; c < k; c++) {
       const PetscInt e = q * k + c;
-      Hn[e]            = PetscMax(Hn[e] + nu[q], nmf->log_shift); /* projection: max(H + nu, eps) */
+      Hn[e]            = NMFPixelHeld_Private(nmf, q) ? H[e] : PetscMax(Hn[e] + nu[q], nmf->log_shift); /* projection: max(H + nu, eps) */
       if (fixed && fixed[e] >= 0) Hn[e] = fixed[e];
     }
   if (fixed) PetscCall(VecRestoreArrayRead(nmf->fixed_H, &fixed));
