@@ -134,6 +134,8 @@ PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true
 /* ================================================================ masks (nmfmask.cpp) */
 PetscErrorCode NMFSetNavigationMask(NMF nmf, Vec mask);
 PetscErrorCode NMFGetNavigationMask(NMF nmf, Vec *mask);
+PetscErrorCode NMFSetSignalMask(NMF nmf, PetscInt n, const PetscBool excluded[]);
+PetscErrorCode NMFGetSignalMask(NMF nmf, PetscInt *n, const char **excluded);
 
 /* ================================================================ parameters, espm's names (nmfparams.cpp)
    Each is described once, in the parameter table; each setter checks its value (an impossible one

@@ -34,31 +34,58 @@ static Vec MaskVec(DM da, const std::function<double(PetscInt)> &value)
   return M;
 }
 
+/* MaxRelDiff over the entries that are not NaN, infinite when the NaN are not at the same places */
+static double NanAwareDiff(const std::vector<double> &a, const std::vector<double> &b)
+{
+  std::vector<double> x, y;
+  if (a.size() != b.size()) return INFINITY;
+  for (size_t e = 0; e < a.size(); e++) {
+    if (std::isnan(a[e]) != std::isnan(b[e])) return INFINITY;
+    if (!std::isnan(a[e])) x.push_back(a[e]), y.push_back(b[e]);
+  }
+  return MaxRelDiff(x, y);
+}
+
 struct MaskedFit {
   std::vector<double> W, H, losses;
   PetscInt            n_iter, ncol;
   NMFConvergedReason  reason;
 };
 
+/* the masked channels: 0 .. 2 (the noise peak near 0 keV) and a keyed few */
+static bool   ChannelMasked(PetscInt i) { return i < 3 || i == 11 || i == 17; }
+static double KeyG(PetscInt i, PetscInt j) { return std::exp(-0.5 * std::pow((i - 5.0 * j) / 4.0, 2)) + 0.01; }
+
 /* a fit of the keyed map of p pixels (1-D: no shape) from keyed starts; pixels lists the global
    pixels of the keyed map that the fitted map holds (all when empty), and with mask the pixels
-   Masked() are excluded (their X is NaN: never read) */
-static MaskedFit Fit(MPI_Comm comm, PetscInt p, const std::vector<PetscInt> &pixels, bool mask, const std::function<void(NMF)> &options)
+   Masked() are excluded (their X is NaN: never read); channels and smask the same for the 24
+   channels and ChannelMasked(); with_G a known G of 5 columns (the rows of the channels held) */
+static MaskedFit Fit(MPI_Comm comm, PetscInt p, const std::vector<PetscInt> &pixels, bool mask, const std::function<void(NMF)> &options, const std::vector<PetscInt> &channels = {}, bool smask = false, bool with_G = false)
 {
-  const PetscInt n = 24, k = 3, pf = pixels.empty() ? p : (PetscInt)pixels.size();
-  auto           orig = [&](PetscInt q) { return pixels.empty() ? q : pixels[q]; };
+  const PetscInt k = 3, pf = pixels.empty() ? p : (PetscInt)pixels.size(), n = channels.empty() ? 24 : (PetscInt)channels.size(), mG = 5;
+  auto           orig  = [&](PetscInt q) { return pixels.empty() ? q : pixels[q]; };
+  auto           origc = [&](PetscInt i) { return channels.empty() ? i : channels[i]; };
   DM             da, daH;
   NMF            nmf;
   PCALL(NMFCreateDataDM(comm, n, 0, pf, NULL, NULL, &da));
-  Vec X = KeyedVec(da, [&](PetscInt q, PetscInt i) { return mask && Masked(orig(q)) ? NAN : KeyX(orig(q), i); });
+  Vec X = KeyedVec(da, [&](PetscInt q, PetscInt i) { return (mask && Masked(orig(q))) || (smask && ChannelMasked(origc(i))) ? NAN : KeyX(orig(q), origc(i)); });
   PCALL(NMFCreate(comm, &nmf));
   PCALL(NMFSetData(nmf, da, X));
   PCALL(NMFSetNComponents(nmf, k));
   PCALL(NMFSetVerbose(nmf, 0));
-  std::vector<double> W0(n * k);
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < k; c++) W0[i * k + c] = KeyW0(i, c);
-  PCALL(NMFSetInitialW(nmf, n, k, W0.data()));
+  const PetscInt      m = with_G ? mG : n;
+  std::vector<double> W0(m * k), G(n * mG);
+  for (PetscInt j = 0; j < m; j++)
+    for (PetscInt c = 0; c < k; c++) W0[j * k + c] = KeyW0(with_G ? j : origc(j), c);
+  if (with_G) {
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt j = 0; j < mG; j++) G[i * mG + j] = KeyG(origc(i), j);
+    PCALL(NMFSetG(nmf, n, mG, G.data()));
+  }
+  PCALL(NMFSetInitialW(nmf, m, k, W0.data()));
+  std::vector<PetscBool> excluded(n);
+  for (PetscInt i = 0; i < n; i++) excluded[i] = ChannelMasked(origc(i)) ? PETSC_TRUE : PETSC_FALSE;
+  if (smask) PCALL(NMFSetSignalMask(nmf, n, excluded.data()));
   PCALL(NMFGetAbundanceDM(nmf, &daH));
   Vec H0 = KeyedVec(daH, [&](PetscInt q, PetscInt c) { return KeyH0(orig(q), c); });
   PCALL(NMFSetInitialH(nmf, H0));
@@ -185,6 +212,77 @@ TEST_CASE("masks: a masked fit equals the fit of the kept pixels", "[masks]")
   }
 }
 
+/* Masked channels equal removed channels: with a known G, the same W as the fit of X and G without
+   those rows; with the identity G, the kept rows of W equal the cropped fit's and the masked rows
+   are NaN; with a navigation mask as well, both removed.  A signal mask of zeros is no mask. */
+TEST_CASE("masks: a signal mask equals removing the channels", "[masks]")
+{
+  std::vector<PetscInt> kept, keptp;
+  for (PetscInt i = 0; i < 24; i++)
+    if (!ChannelMasked(i)) kept.push_back(i);
+  for (PetscInt q = 0; q < P; q++)
+    if (!Masked(q)) keptp.push_back(q);
+  struct Case {
+    const char *type;
+    bool        l2, G, pixels;
+  } cases[] = {{NMFLOGSURROGATE, false, true, false}, {NMFLOGSURROGATE, false, false, false}, {NMFLOGSURROGATE, true, true, false}, {NMFL2SURROGATE, false, true, true}, {NMFPROJECTEDGRADIENT, false, true, false}, {NMFPROJECTEDGRADIENT, false, false, true}};
+  for (const Case &cs : cases) {
+    INFO("type " << cs.type << (cs.l2 ? " with the l2 loss" : "") << (cs.G ? ", a known G" : ", the identity G") << (cs.pixels ? ", masked pixels too" : ""));
+    auto options = [&](NMF nmf) {
+      PCALL(NMFSetType(nmf, cs.type));
+      PCALL(NMFSetL2(nmf, cs.l2 ? PETSC_TRUE : PETSC_FALSE));
+      PCALL(NMFSetLambdaL(nmf, 0));
+      PCALL(NMFSetMu(nmf, 1, (const PetscReal[]){0}));
+      PCALL(NMFSetForceSimplex(nmf, PETSC_FALSE));
+      PCALL(NMFSetTolerance(nmf, 1e-5));
+      PCALL(NMFSetMaxIter(nmf, 300));
+      if (!strcmp(cs.type, NMFPROJECTEDGRADIENT)) {
+        PCALL(NMFSetNoStopCriterion(nmf, PETSC_TRUE));
+        PCALL(NMFSetMaxIter(nmf, 40));
+      }
+    };
+    const MaskedFit masked = Fit(PETSC_COMM_WORLD, P, {}, cs.pixels, options, {}, true, cs.G);
+    const MaskedFit crop   = Fit(PETSC_COMM_WORLD, P, cs.pixels ? keptp : std::vector<PetscInt>{}, false, options, kept, false, cs.G);
+    REQUIRE(masked.n_iter == crop.n_iter);
+    CHECK(masked.n_iter > 3);
+    CHECK(masked.reason == crop.reason);
+    if (cs.G)
+      CHECK(MaxRelErr(masked.W, crop.W) <= 1e-9);
+    else {
+      std::vector<double> Wk;
+      bool                nan_rows = true;
+      for (PetscInt i = 0; i < 24; i++)
+        for (PetscInt c = 0; c < 3; c++)
+          if (ChannelMasked(i))
+            nan_rows = nan_rows && std::isnan(masked.W[i * 3 + c]);
+          else
+            Wk.push_back(masked.W[i * 3 + c]);
+      CHECK(nan_rows);
+      CHECK(MaxRelErr(Wk, crop.W) <= 1e-9);
+    }
+    std::vector<double> Hk;
+    for (PetscInt q = 0; q < P; q++)
+      for (PetscInt c = 0; c < 3 && !(cs.pixels && Masked(q)); c++) Hk.push_back(masked.H[q * 3 + c]);
+    CHECK(MaxRelErr(Hk, crop.H) <= 1e-9);
+    REQUIRE(masked.ncol == crop.ncol);
+    CHECK(MaxRelDiff(masked.losses, crop.losses) <= 1e-9);
+  }
+  /* a signal mask of zeros: no mask, bit for bit */
+  auto options = [](NMF nmf) {
+    PCALL(NMFSetLambdaL(nmf, 0.5));
+    PCALL(NMFSetMaxIter(nmf, 10));
+  };
+  const MaskedFit plain = Fit(PETSC_COMM_WORLD, P, {}, false, options);
+  const MaskedFit zeros = Fit(PETSC_COMM_WORLD, P, {}, false, [&](NMF nmf) {
+    std::vector<PetscBool> none(24, PETSC_FALSE);
+    PCALL(NMFSetSignalMask(nmf, 24, none.data()));
+    options(nmf);
+  });
+  CHECK(zeros.W == plain.W);
+  CHECK(zeros.H == plain.H);
+  CHECK(zeros.losses == plain.losses);
+}
+
 /* the same masked fit on all ranks and on this rank alone: the mask cuts across the rank blocks */
 TEST_CASE("masks: a masked fit does not depend on the rank count", "[masks]")
 {
@@ -195,11 +293,11 @@ TEST_CASE("masks: a masked fit does not depend on the rank count", "[masks]")
       PCALL(NMFSetMu(nmf, 1, (const PetscReal[]){0.02}));
       PCALL(NMFSetMaxIter(nmf, 40));
     };
-    const MaskedFit world = Fit(PETSC_COMM_WORLD, P, {}, true, options);
-    const MaskedFit self  = Fit(PETSC_COMM_SELF, P, {}, true, options);
+    const MaskedFit world = Fit(PETSC_COMM_WORLD, P, {}, true, options, {}, true);
+    const MaskedFit self  = Fit(PETSC_COMM_SELF, P, {}, true, options, {}, true);
     CHECK(world.n_iter == self.n_iter);
-    CHECK(MaxRelDiff(world.W, self.W) <= 1e-9);
-    std::vector<double> a, b; /* NaN at the masked pixels with lambda_L = 0 on both */
+    CHECK(NanAwareDiff(world.W, self.W) <= 1e-9); /* the masked channels' rows NaN on both */
+    std::vector<double> a, b;                     /* NaN at the masked pixels with lambda_L = 0 on both */
     for (size_t e = 0; e < world.H.size(); e++) {
       CHECK(std::isnan(world.H[e]) == std::isnan(self.H[e]));
       if (!std::isnan(world.H[e])) a.push_back(world.H[e]), b.push_back(self.H[e]);
@@ -329,6 +427,12 @@ TEST_CASE("masks: a bad navigation mask is refused", "[masks]")
   M = MaskVec(da, [&](PetscInt q) { return q < P - 2 ? 1.0 : 0.0; });
   PCALL(NMFSetNavigationMask(nmf, M));
   CHECK(NMFSetUp(nmf) == PETSC_ERR_ARG_WRONG); /* 2 pixels left for 3 components */
+  PCALL(NMFSetNavigationMask(nmf, NULL));
+  std::vector<PetscBool> all(24, PETSC_TRUE);
+  CHECK(NMFSetSignalMask(nmf, 23, all.data()) == PETSC_ERR_ARG_SIZ);
+  PCALL(NMFSetSignalMask(nmf, 24, all.data()));
+  CHECK(NMFSetUp(nmf) == PETSC_ERR_ARG_WRONG); /* every channel excluded */
+  PCALL(NMFSetSignalMask(nmf, 0, NULL));
   PCALL(PetscPopErrorHandler());
   PCALL(NMFSetNavigationMask(nmf, NULL));
   PCALL(NMFSetUp(nmf));

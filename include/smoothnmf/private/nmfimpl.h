@@ -121,6 +121,14 @@ struct _p_NMF {
   std::vector<char>     pixel_masked;
   std::vector<PetscInt> data_pixels;
   PetscInt              p_data = 0;
+  /* the signal mask (NMFSetSignalMask): signal_mask the n flags given (1 = excluded, empty: none),
+     and at the set-up channel_w (n weights, 0 at the masked channels; empty without a mask) and
+     n_data (the unmasked channels, n without a mask).  The masked channels of X are set to 0 by
+     the preparation, so the ratio X / (D H) is 0 there; the sums of D over channels (the
+     denominators, the loss's sum of Y) take the weights. */
+  std::vector<char>   signal_mask;
+  std::vector<double> channel_w;
+  PetscInt            n_data = 0;
 
   /* state */
   DM                  daH = nullptr; /* k dof per pixel, stencil width 1 with a shape */
@@ -238,6 +246,10 @@ static inline bool NMFPixelMasked_Private(NMF nmf, PetscInt q) { return !nmf->pi
 PetscErrorCode NMFSetUpMasks_Private(NMF nmf);
 PetscErrorCode NMFMaskedStart_Private(NMF nmf);
 PetscErrorCode NMFMaskedResult_Private(NMF nmf);
+/* the channel i is excluded by the signal mask */
+static inline bool NMFChannelMasked_Private(NMF nmf, PetscInt i) { return !nmf->channel_w.empty() && nmf->channel_w[i] == 0; }
+/* row j of W is held: with the identity G, a masked channel's spectrum values (nothing determines them) */
+static inline bool NMFWRowHeld_Private(NMF nmf, PetscInt j) { return nmf->G.empty() && NMFChannelMasked_Private(nmf, j); }
 /* the H steps at a masked pixel when lambda_L = 0: nothing moves its abundances, which are held */
 static inline bool NMFPixelHeld_Private(NMF nmf, PetscInt q) { return nmf->lambda_L == 0 && NMFPixelMasked_Private(nmf, q); }
 
@@ -300,6 +312,7 @@ struct NMFPassA {
   const PetscInt *pixels;  /* the pixels the pass visits (the navigation mask's data pixels), or NULL: all */
   PetscInt        npixels; /* their number (p_local when pixels is NULL) */
   const double   *Dt, *H;
+  const double   *channel_w;         /* the signal mask's weights (the sum of Y, the l2 loss), or NULL */
   double          scale, shift, eps; /* X = scale * stored; ratio X / (Y + shift); floor eps */
   bool            l2;
 };

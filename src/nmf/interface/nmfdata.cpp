@@ -46,6 +46,7 @@ static PetscErrorCode SetDataLayout(NMF nmf, DM da)
   }
   nmf->p_local = nmf->xm * nmf->ym;
   nmf->p_data  = nmf->p; /* until a navigation mask takes pixels out, at the set-up */
+  nmf->n_data  = nmf->n; /* and a signal mask channels */
   PetscFunctionReturn(0);
 }
 

@@ -92,11 +92,88 @@ PetscErrorCode NMFGetNavigationMask(NMF nmf, Vec *mask)
   PetscFunctionReturn(0);
 }
 
-/* the masks at the set-up: pixel_masked, data_pixels and p_data; a mask that leaves no pixel, or
-   fewer than n_components, is refused */
+/*@
+   NMFSetSignalMask - Excludes channels from the data term (the noise peak near 0 keV, a detector
+   artefact, a sum peak).
+
+   Logically Collective
+
+   Input Parameters:
++  nmf      - the object, with its data set
+.  n        - the number of channels of the data (0 with excluded NULL: no mask)
+-  excluded - n flags, PETSC_TRUE where the channel is excluded, the same on every rank (copied)
+
+   Options Database Key (program):
+.  -signal_mask FILE:DATASET or LO:HI[,LO:HI...] - n booleans, or ranges of the signal axis
+
+   Notes:
+   Set it before the first NMFSetUp(): the preparation sets the masked channels of X to 0 (in
+   the application's Vec too, as it normalizes it), so nothing of them is read.  With the
+   identity G nothing determines the spectra at masked channels: W and G W are NaN there; with a
+   known G, W comes from the unmasked rows of G and G W is computed for every channel.
+
+   Level: intermediate
+
+.seealso: NMFGetSignalMask(), NMFSetNavigationMask()
+@*/
+PetscErrorCode NMFSetSignalMask(NMF nmf, PetscInt n, const PetscBool excluded[])
+try {
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  PetscCheck(nmf->daX, nmf->comm, PETSC_ERR_ORDER, "call NMFSetData before NMFSetSignalMask");
+  PetscCheck(!nmf->data_prepared, nmf->comm, PETSC_ERR_ORDER, "the signal mask must be set before the first NMFSetUp/NMFSolve (X is prepared over the unmasked channels)");
+  if (!excluded) {
+    nmf->signal_mask.clear();
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(n == nmf->n, nmf->comm, PETSC_ERR_ARG_SIZ, "the signal mask has %" PetscInt_FMT " values, the data %" PetscInt_FMT " channels", n, nmf->n);
+  nmf->signal_mask.assign(n, 0);
+  for (PetscInt i = 0; i < n; i++) nmf->signal_mask[i] = excluded[i] ? 1 : 0;
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/*@C
+   NMFGetSignalMask - Gets the signal mask.
+
+   Not Collective
+
+   Output Parameters:
++  n        - the number of channels (0 without a mask)
+-  excluded - n flags (1 = excluded) that belong to the object, or NULL without a mask
+
+   Level: intermediate
+
+.seealso: NMFSetSignalMask()
+@*/
+PetscErrorCode NMFGetSignalMask(NMF nmf, PetscInt *n, const char **excluded)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  if (n) *n = (PetscInt)nmf->signal_mask.size();
+  if (excluded) *excluded = nmf->signal_mask.empty() ? NULL : nmf->signal_mask.data();
+  PetscFunctionReturn(0);
+}
+
+/* the masks at the set-up: channel_w and n_data; pixel_masked, data_pixels and p_data; a mask
+   that leaves no channel or no pixel, or fewer pixels than n_components, is refused */
 PetscErrorCode NMFSetUpMasks_Private(NMF nmf)
 try {
   PetscFunctionBegin;
+  nmf->channel_w.clear();
+  nmf->n_data = nmf->n;
+  if (!nmf->signal_mask.empty()) {
+    PetscCheck((PetscInt)nmf->signal_mask.size() == nmf->n, nmf->comm, PETSC_ERR_ARG_SIZ, "the signal mask has %zu values, the data %" PetscInt_FMT " channels", nmf->signal_mask.size(), nmf->n);
+    PetscInt kept = 0;
+    for (char m : nmf->signal_mask) kept += !m;
+    PetscCheck(kept > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "the signal mask excludes every channel (%" PetscInt_FMT "): nothing is left to fit", nmf->n);
+    if (kept < nmf->n) { /* a mask of zeros: no mask, bit for bit */
+      nmf->channel_w.assign(nmf->n, 1.0);
+      for (PetscInt i = 0; i < nmf->n; i++)
+        if (nmf->signal_mask[i]) nmf->channel_w[i] = 0.0;
+      nmf->n_data = kept;
+    }
+  }
   nmf->pixel_masked.clear();
   nmf->data_pixels.clear();
   nmf->p_data = nmf->p;
@@ -148,14 +225,18 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
-/* After the solve: with lambda_L = 0 nothing determined the abundances of masked pixels; they are
-   NaN in the result, as HyperSpy writes masked loadings */
+/* After the solve: with lambda_L = 0 nothing determined the abundances of masked pixels, with the
+   identity G nothing the spectra at masked channels; they are NaN in the result, as HyperSpy
+   writes masked loadings and factors */
 PetscErrorCode NMFMaskedResult_Private(NMF nmf)
 {
   const PetscInt k = nmf->k, pl = nmf->p_local;
   PetscScalar   *H;
 
   PetscFunctionBegin;
+  for (PetscInt j = 0; j < (PetscInt)nmf->W.size() / k; j++)
+    if (NMFWRowHeld_Private(nmf, j))
+      for (PetscInt c = 0; c < k; c++) nmf->W[j * k + c] = NAN;
   if (nmf->pixel_masked.empty() || nmf->lambda_L != 0) PetscFunctionReturn(0);
   PetscCall(VecGetArray(nmf->H, &H));
   for (PetscInt q = 0; q < pl; q++)

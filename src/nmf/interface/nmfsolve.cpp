@@ -11,6 +11,25 @@ static double RelativeChange(PetscInt len, const double *nw, const double *old, 
   return r;
 }
 
+/* rel_W over the rows of W that are estimated: with the identity G a masked channel's are held */
+static PetscErrorCode RelativeChangeW(NMF nmf, const std::vector<double> &W_new, double *rel)
+{
+  const PetscInt k = nmf->k, rows = (PetscInt)W_new.size() / k;
+  double         mean = 0, count = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt j = 0; j < rows; j++)
+    if (!NMFWRowHeld_Private(nmf, j)) {
+      for (PetscInt c = 0; c < k; c++) mean += W_new[j * k + c];
+      count += k;
+    }
+  mean /= count;
+  *rel = 0;
+  for (PetscInt j = 0; j < rows; j++)
+    if (!NMFWRowHeld_Private(nmf, j)) *rel = PetscMax(*rel, RelativeChange(k, W_new.data() + j * k, nmf->W.data() + j * k, nmf->tol, mean));
+  PetscFunctionReturn(0);
+}
+
 /* rel_H over the pixels whose abundances are estimated: with lambda_L = 0 a masked pixel's are
    held (nothing determines them) and left out */
 static PetscErrorCode RelativeChangeH(NMF nmf, double *rel)
@@ -260,10 +279,8 @@ try {
   while (nmf->reason == NMF_CONVERGED_ITERATING) {
     PetscCall(Iterate(nmf, D, W_new));
     nmf->n_iter++;
-    double mean_W = 0, rel_H;
-    for (double w : W_new) mean_W += w;
-    mean_W /= W_new.size();
-    const double rel_W = RelativeChange((PetscInt)W_new.size(), W_new.data(), nmf->W.data(), nmf->tol, mean_W);
+    double rel_H, rel_W;
+    PetscCall(RelativeChangeW(nmf, W_new, &rel_W));
     PetscCall(RelativeChangeH(nmf, &rel_H));
     nmf->W.swap(W_new);
     std::swap(nmf->H, nmf->H_new);

@@ -43,6 +43,9 @@ PetscErrorCode NMFFingerprintFinish_Private(NMF nmf, const NMFFingerprintSums *a
   uint64_t        h    = acc->hash;
 
   PetscFunctionBegin;
+  if (!nmf->channel_w.empty()) /* the signal mask is part of what was fitted */
+    for (PetscInt i = 0; i < nmf->n; i++)
+      if (nmf->channel_w[i] == 0) h += NMFHashMix_Private(~(uint64_t)i ^ 0x5167a1ULL);
   f->n  = nmf->n;
   f->p  = nmf->p;
   f->ny = nmf->has_shape ? nmf->ny : 0;

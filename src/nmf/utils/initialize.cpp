@@ -80,7 +80,7 @@ static PetscErrorCode WFromSpectra(NMF nmf, const std::vector<double> &D)
 static PetscErrorCode GlobalMeanX(NMF nmf, double *mean)
 {
   PetscFunctionBegin;
-  *mean = nmf->x_sum / ((double)nmf->n * (double)nmf->p_data); /* over the unmasked entries */
+  *mean = nmf->x_sum / ((double)nmf->n_data * (double)nmf->p_data); /* over the unmasked entries */
   PetscFunctionReturn(0);
 }
 

@@ -320,7 +320,7 @@ static void PassAKL(const NMFPassA &a, const T *X, double *num, double *sums)
     /* sum Y = sum_q colsum(D) . h_q */
     std::vector<double> colsum(k, 0.0);
     for (PetscInt c = 0; c < k; c++)
-      for (PetscInt i = 0; i < n; i++) colsum[c] += a.Dt[(size_t)c * n + i];
+      for (PetscInt i = 0; i < n; i++) colsum[c] += a.channel_w ? a.channel_w[i] * a.Dt[(size_t)c * n + i] : a.Dt[(size_t)c * n + i]; /* over the unmasked channels */
     double s0 = 0;
     for (PetscInt l = 0; l < np; l++)
       for (PetscInt c = 0; c < k; c++) s0 += colsum[c] * a.H[(size_t)PassPixel(a, l) * k + c];
@@ -408,7 +408,15 @@ static void PassA(const NMFPassA &a, const T *X, double *num, double *sums)
 #pragma omp simd
         for (PetscInt j = 0; j < nb; j++) y[j] += d[j] * hc; /* y = (D h)_i */
       }
-      if (sums) {
+      if (sums && a.channel_w) {
+        const double *w = a.channel_w + i0;
+#pragma omp simd reduction(+ \
+                           : s0)
+        for (PetscInt j = 0; j < nb; j++) {
+          const double dv = y[j] - scale * (double)x[j];
+          s0 += w[j] * dv * dv; /* (Y - X)^2 over the unmasked channels */
+        }
+      } else if (sums) {
 #pragma omp simd reduction(+ \
                            : s0)
         for (PetscInt j = 0; j < nb; j++) {
@@ -494,7 +502,8 @@ void NMFPassASetup_Private(NMF nmf, const double *D, const double *H, std::vecto
   a->pixels  = nmf->data_pixels.empty() ? nullptr : nmf->data_pixels.data(); /* the navigation mask: the data pixels only */
   a->npixels = a->pixels ? (PetscInt)nmf->data_pixels.size() : nmf->p_local;
   a->Dt = Dt.data(), a->H = H;
-  a->scale = nmf->xscale;
+  a->channel_w = nmf->channel_w.empty() ? nullptr : nmf->channel_w.data();
+  a->scale     = nmf->xscale;
   a->shift = 0.0, a->eps = nmf->log_shift, a->l2 = nmf->l2 ? true : false;
 }
 
@@ -535,7 +544,7 @@ void NMFRegularizationSums_Private(NMF nmf, const double *H, const double *HL, d
    0.5 sum (Y - X)^2 (l2), log_reg, Lapl = 0.5 lambda_L sum H .* HL; each divided by n p. */
 void NMFLossFromSums_Private(NMF nmf, const double sums[4], NMFLoss *loss)
 {
-  const double numel = (double)nmf->n * (double)nmf->p_data; /* the unmasked entries */
+  const double numel = (double)nmf->n_data * (double)nmf->p_data; /* the unmasked entries */
   const double data  = nmf->l2 ? 0.5 * sums[0] : (sums[0] - sums[1]) + nmf->const_KL;
   const double lapl  = 0.5 * nmf->lambda_L * sums[3];
   loss->kl           = data / numel;
@@ -608,6 +617,7 @@ PetscErrorCode NMFLossTruth_Private(NMF nmf, const double *W, Vec Hvec, NMFLoss 
     for (PetscInt c = 0; c < k; c++) hf[c] = nmf->l2 ? H[q * k + c] : PetscMax(H[q * k + c], eps);
     for (PetscInt i = 0; i < n; i++) {
       double y = 0, x = 0;
+      if (NMFChannelMasked_Private(nmf, i)) continue;
       for (PetscInt c = 0; c < k; c++) {
         y += D[i * k + c] * hf[c];
         x += TD[i * k + c] * TH[q * k + c]; /* (true_D true_H)[i, q] */

@@ -134,10 +134,12 @@ PetscErrorCode NMFTruthMetrics_Private(NMF nmf, double *row)
     for (PetscInt j = 0; j < k; j++) {
       double ti = 0, gj = 0, dot = 0;
       for (PetscInt e = 0; e < n; e++) {
+        if (NMFChannelMasked_Private(nmf, e)) continue; /* over the unmasked channels */
         ti += nmf->true_D[e * k + i] * nmf->true_D[e * k + i];
         gj += GW[e * k + j] * GW[e * k + j];
       }
-      for (PetscInt e = 0; e < n; e++) dot += (nmf->true_D[e * k + i] / std::sqrt(ti)) * (GW[e * k + j] / std::sqrt(gj));
+      for (PetscInt e = 0; e < n; e++)
+        if (!NMFChannelMasked_Private(nmf, e)) dot += (nmf->true_D[e * k + i] / std::sqrt(ti)) * (GW[e * k + j] / std::sqrt(gj));
       A[i * k + j] = std::acos(PetscMin(PetscMax(dot, -1.0), 1.0)) * 180 / PETSC_PI;
     }
   UniqueMin(k, A, row);

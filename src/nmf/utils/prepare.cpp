@@ -123,6 +123,30 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
   PetscFunctionReturn(0);
 }
 
+/* the signal mask: its channels of X set to 0, in place (stored values), so that the ratio
+   X / (D H) is 0 there and nothing of them is read; ranks own pixels, so this is local */
+static PetscErrorCode MarkVecChanged(NMF nmf);
+static PetscErrorCode ZeroMaskedChannels(NMF nmf)
+{
+  const size_t n = (size_t)nmf->n;
+
+  PetscFunctionBegin;
+  if (nmf->channel_w.empty()) PetscFunctionReturn(0);
+  auto zero = [&](auto *x) {
+    for (PetscInt q = 0; q < nmf->p_local; q++)
+      for (size_t i = 0; i < n; i++)
+        if (nmf->channel_w[i] == 0) x[(size_t)q * n + i] = 0;
+  };
+  switch (nmf->xtype) {
+  case NMF_DATA_FLOAT32: zero((float *)nmf->Xc); break;
+  case NMF_DATA_UINT16: zero((uint16_t *)nmf->Xc); break;
+  case NMF_DATA_UINT8: zero((uint8_t *)nmf->Xc); break;
+  default: zero((double *)nmf->Xc); break;
+  }
+  PetscCall(MarkVecChanged(nmf));
+  PetscFunctionReturn(0);
+}
+
 /* X was changed in place through its array: an application's Vec gets a new state */
 static PetscErrorCode MarkVecChanged(NMF nmf)
 {
@@ -188,6 +212,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   PetscFunctionBegin;
   PetscCall(PetscObjectGetName(nmf->X ? (PetscObject)nmf->X : (PetscObject)nmf->daX, &name));
   std::string what = name ? name : "the data"; /* the name outlives a conversion of X */
+  PetscCall(ZeroMaskedChannels(nmf));
   PetscCall(ScanX(nmf, &scan));
   const std::string badv = std::isnan(scan.badv) ? "NaN" : std::isinf(scan.badv) ? (scan.badv > 0 ? "inf" : "-inf")
                                                                                  : NMFNumberText_Private(scan.badv);
@@ -195,7 +220,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
 
   /* degenerate data: nothing to factorize (issue 16) */
   PetscCheck(scan.max > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has no counts: every value is 0 (an empty acquisition, or the wrong dataset?)", what.c_str());
-  PetscCheck(scan.min < scan.max || nmf->p_data * n == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
+  PetscCheck(scan.min < scan.max || nmf->p_data * nmf->n_data == 1, nmf->comm, PETSC_ERR_ARG_WRONG, "%s is constant: every value is %s, so there is no structure to factorize (the wrong dataset?)", what.c_str(), NMFNumberText_Private(scan.max).c_str());
   /* (a map of fewer pixels than components in all, as scikit-learn's estimator checks make, is the
      caller's choice, and espm runs it: refused are maps whose empty pixels leave too few) */
   PetscCheck(scan.nonzero_pixels >= nmf->k || nmf->p_data < nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "%s has counts in only %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT ": ask for fewer components, or check the map", what.c_str(), scan.nonzero_pixels, nmf->k);
@@ -205,7 +230,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
   const std::vector<char>   &zero_col = scan.zero_col;
   int                        any_zero = 0;
   for (PetscInt q = 0; q < pl; q++) any_zero |= zero_col[q];
-  for (PetscInt i = 0; i < n; i++) any_zero |= (rowsum[i] == 0);
+  for (PetscInt i = 0; i < n; i++) any_zero |= (rowsum[i] == 0 && !NMFChannelMasked_Private(nmf, i));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &any_zero, 1, MPI_INT, MPI_MAX, nmf->comm));
   if (any_zero && nmf->xtype != NMF_DATA_FLOAT64) PetscCall(ConvertToDouble(nmf));
   if (any_zero) {
@@ -216,7 +241,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
       if (zero_col[q])
         for (PetscInt i = 0; i < n; i++) xq[i] = eps; /* X[:, q] <- eps */
       for (PetscInt i = 0; i < n; i++)
-        if (rowsum[i] == 0) xq[i] = eps; /* X[i, :] <- eps */
+        if (rowsum[i] == 0 && !NMFChannelMasked_Private(nmf, i)) xq[i] = eps; /* X[i, :] <- eps */
     }
     PetscCall(MarkVecChanged(nmf));
   }
@@ -230,7 +255,7 @@ PetscErrorCode NMFPrepareData_Private(NMF nmf)
       return PetscErrorCode(0);
     }));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_DOUBLE, MPI_SUM, nmf->comm));
-    const double mean = s / ((double)n * (double)nmf->p_data); /* over the unmasked entries */
+    const double mean = s / ((double)nmf->n_data * (double)nmf->p_data); /* over the unmasked entries */
     nmf->norm_factor  = nmf->k / (mean * n);
     if (nmf->xtype != NMF_DATA_FLOAT64)
       nmf->xscale = nmf->norm_factor;

@@ -4,11 +4,13 @@
 #include <smoothnmf/private/nmfimpl.h>
 #include <cmath>
 
+/* colsum(D) over the unmasked channels (all without a signal mask) */
 void NMFColumnSums_Private(NMF nmf, const double *D, std::vector<double> &colsum)
 {
   colsum.assign(nmf->k, 0.0);
   for (PetscInt i = 0; i < nmf->n; i++)
-    for (PetscInt c = 0; c < nmf->k; c++) colsum[c] += D[i * nmf->k + c];
+    if (!NMFChannelMasked_Private(nmf, i))
+      for (PetscInt c = 0; c < nmf->k; c++) colsum[c] += D[i * nmf->k + c];
 }
 
 /* H_new = max(H_new, eps), then the held entries of fixed_H */
@@ -61,6 +63,9 @@ PetscErrorCode NMFSurrogateWStep_Private(NMF nmf, const double *D, std::vector<d
     /* term2 = (G^T G) W (H H^T) */
     std::vector<double> GW(n * k), GtGW(m * k);
     NMFComputeD_Private(nmf, nmf->W.data(), GW.data());
+    for (PetscInt i = 0; i < n; i++)
+      if (NMFChannelMasked_Private(nmf, i))
+        for (PetscInt c = 0; c < k; c++) GW[i * k + c] = 0; /* G^T B G W: the unmasked channels */
     ApplyGt(nmf, GW.data(), k, 1, GtGW.data());
     for (PetscInt j = 0; j < m; j++)
       for (PetscInt c = 0; c < k; c++) {
@@ -70,10 +75,11 @@ PetscErrorCode NMFSurrogateWStep_Private(NMF nmf, const double *D, std::vector<d
       }
   } else {
     for (PetscInt j = 0; j < m; j++) {
-      double colsumG = 1.0;
+      double colsumG = NMFChannelMasked_Private(nmf, j) && identity ? 0.0 : 1.0;
       if (!identity) {
         colsumG = 0;
-        for (PetscInt i = 0; i < n; i++) colsumG += nmf->G[i * m + j];
+        for (PetscInt i = 0; i < n; i++)
+          if (!NMFChannelMasked_Private(nmf, i)) colsumG += nmf->G[i * m + j]; /* over the unmasked channels */
       }
       for (PetscInt c = 0; c < k; c++) term2[j * k + c] = colsumG * tail[c]; /* colsum(G)^T rowsum(H)^T */
     }
@@ -81,6 +87,7 @@ PetscErrorCode NMFSurrogateWStep_Private(NMF nmf, const double *D, std::vector<d
   W_new.assign(m * k, 0.0);
   for (PetscInt e = 0; e < m * k; e++) {
     W_new[e] = PetscMax(nmf->W[e] / term2[e] * GtA[e], nmf->log_shift); /* W <- max(W / term2 * term1, eps) */
+    if (NMFWRowHeld_Private(nmf, e / k)) W_new[e] = nmf->W[e];          /* a masked channel: nothing determines it */
     if (!nmf->fixed_W.empty() && nmf->fixed_W[e] >= 0) W_new[e] = nmf->fixed_W[e];
   }
   PetscFunctionReturn(0);

@@ -25,8 +25,8 @@ static PetscErrorCode LogSurrogateHStep(NMF nmf, const double *D, const PetscSca
   if (nmf->l2) {
     std::vector<double> DtD(k * k, 0.0);
     for (PetscInt i = 0; i < n; i++)
-      for (PetscInt c = 0; c < k; c++)
-        for (PetscInt d = 0; d < k; d++) DtD[c * k + d] += D[i * k + c] * D[i * k + d];
+      for (PetscInt c = 0; c < k && !NMFChannelMasked_Private(nmf, i); c++)
+        for (PetscInt d = 0; d < k; d++) DtD[c * k + d] += D[i * k + c] * D[i * k + d]; /* D^T B D, B the unmasked channels */
     for (PetscInt q = 0; q < pl; q++)
       for (PetscInt c = 0; c < k; c++) {
         double s = 0;

@@ -89,8 +89,7 @@ static PetscErrorCode GradientHStep(NMF nmf, const double *D)
   PetscFunctionBegin;
   nmf->grad_H.resize(pl * k);
   grad = nmf->grad_H.data();
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < k; c++) colsum[c] += D[i * k + c];
+  NMFColumnSums_Private(nmf, D, colsum); /* over the unmasked channels */
   if (nmf->lambda_L != 0) {
     LH.resize(pl * k);
     PetscCall(ScaledLaplacian(nmf, nmf->H, nmf->HL.data(), LH.data()));
@@ -134,7 +133,7 @@ static PetscErrorCode GradientW(NMF nmf, const double *D, std::vector<double> &g
   PetscCall(NMFWStepSums_Private(nmf, D, At, rowsumH));
   std::vector<double> inner(n * k);
   for (PetscInt i = 0; i < n; i++)
-    for (PetscInt c = 0; c < k; c++) inner[i * k + c] = -At[c * n + i] + rowsumH[c];
+    for (PetscInt c = 0; c < k; c++) inner[i * k + c] = -At[c * n + i] + (NMFChannelMasked_Private(nmf, i) ? 0.0 : rowsumH[c]); /* no data term at a masked channel */
   grad.assign(m * k, 0.0);
   for (PetscInt j = 0; j < m; j++)
     for (PetscInt c = 0; c < k; c++) {
