@@ -136,6 +136,7 @@ PetscErrorCode NMFSetNavigationMask(NMF nmf, Vec mask);
 PetscErrorCode NMFGetNavigationMask(NMF nmf, Vec *mask);
 PetscErrorCode NMFSetSignalMask(NMF nmf, PetscInt n, const PetscBool excluded[]);
 PetscErrorCode NMFGetSignalMask(NMF nmf, PetscInt *n, const char **excluded);
+PetscErrorCode NMFCreateVacuumMask(NMF nmf, PetscReal fraction, Vec *mask);
 
 /* ================================================================ parameters, espm's names (nmfparams.cpp)
    Each is described once, in the parameter table; each setter checks its value (an impossible one

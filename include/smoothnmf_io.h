@@ -88,6 +88,14 @@ PetscErrorCode NMFIOWriteAbundance(MPI_Comm comm, const char path[], const char 
 
 PetscErrorCode NMFIOWriteMatrix(MPI_Comm comm, const char path[], const char dataset[], PetscInt rows, PetscInt cols, const PetscReal values[]);
 
+/* ---------------------------------------------------------------- masks (mask_io.cpp) */
+
+PetscErrorCode NMFIOReadNavigationMask(NMF nmf, const char spec[], Vec *mask);
+
+PetscErrorCode NMFIOReadSignalMask(MPI_Comm comm, const char spec[], PetscInt n, PetscBool **excluded);
+
+PetscErrorCode NMFIOSignalMaskFromRanges(MPI_Comm comm, const char ranges[], const NMFAxis *axis, PetscBool **excluded);
+
 /* ---------------------------------------------------------------- checkpoints and restarts */
 
 PetscErrorCode NMFIOSetCheckpoint(NMF nmf, const char path[], PetscInt every, PetscReal seconds, const volatile int *stop, const NMFMapInfo *map);

@@ -72,6 +72,7 @@ struct ProgramOptions {
   char      fixed_W[PETSC_MAX_PATH_LEN] = "", fixed_H[PETSC_MAX_PATH_LEN] = "";
   char      true_D[PETSC_MAX_PATH_LEN] = "", true_H[PETSC_MAX_PATH_LEN] = "", transform[PETSC_MAX_PATH_LEN] = "";
   char      checkpoint[PETSC_MAX_PATH_LEN] = "", restart[PETSC_MAX_PATH_LEN] = "";
+  char      navigation_mask[PETSC_MAX_PATH_LEN] = "", signal_mask[PETSC_MAX_PATH_LEN] = "";
   char      every[64] = "0", seconds[64] = "0";
   PetscBool has_input = PETSC_FALSE, has_output = PETSC_FALSE, has_hspy = PETSC_FALSE, has_shape = PETSC_FALSE;
   PetscBool has_checkpoint = PETSC_FALSE, has_restart = PETSC_FALSE, has_every = PETSC_FALSE, has_seconds = PETSC_FALSE;
@@ -101,6 +102,8 @@ static PetscErrorCode ReadProgramOptions(MPI_Comm comm, ProgramOptions *o)
   PetscCall(PetscOptionsString("-fixed_H", "mask of H, FILE:DATASET: entries >= 0 are held", "", o->fixed_H, o->fixed_H, sizeof(o->fixed_H), NULL));
   PetscCall(PetscOptionsString("-true_D", "ground-truth spectra FILE:DATASET (n, k): adds ang_pI, mse_pI, true_KL_loss to the losses", "", o->true_D, o->true_D, sizeof(o->true_D), NULL));
   PetscCall(PetscOptionsString("-true_H", "ground-truth maps FILE:DATASET, layout of /H", "", o->true_H, o->true_H, sizeof(o->true_H), NULL));
+  PetscCall(PetscOptionsString("-navigation_mask", "pixels left out of the data term (true = excluded): FILE:DATASET of the navigation shape (booleans or 0/1), or vacuum[:FRACTION] (total counts below FRACTION, default 0.1, of the median)", "", o->navigation_mask, o->navigation_mask, sizeof(o->navigation_mask), NULL));
+  PetscCall(PetscOptionsString("-signal_mask", "channels left out of the data term: FILE:DATASET of n booleans or 0/1, or LO:HI[,LO:HI...] in the signal axis's units (channel indices when uncalibrated)", "", o->signal_mask, o->signal_mask, sizeof(o->signal_mask), NULL));
   PetscCall(PetscOptionsString("-transform", "a previous result FILE: find H for this map with its /W held fixed", "", o->transform, o->transform, sizeof(o->transform), NULL));
   PetscReal timeout = 600;
   PetscCall(PetscOptionsReal("-metadata_timeout", "seconds a read of an input's metadata may take before the input is called damaged (a read without answer inside HDF5); 0: no limit", "", timeout, &timeout, NULL));
@@ -235,6 +238,46 @@ static PetscErrorCode LoadAbundance(NMF nmf, const char spec[], const char *what
   PetscFunctionReturn(0);
 }
 
+/* -navigation_mask FILE:DATASET or vacuum[:FRACTION] */
+static PetscErrorCode LoadNavigationMask(NMF nmf, MPI_Comm comm, const char spec[])
+{
+  Vec mask;
+
+  PetscFunctionBegin;
+  if (!strncmp(spec, "vacuum", 6) && (spec[6] == 0 || spec[6] == ':')) {
+    double fraction = 0.1;
+    if (spec[6] == ':') {
+      char *end;
+      errno    = 0;
+      fraction = strtod(spec + 7, &end);
+      PetscCheck(end != spec + 7 && !*end && !errno, comm, PETSC_ERR_ARG_WRONG, "-navigation_mask %s: expected vacuum or vacuum:FRACTION, a number in (0, 1]", spec);
+    }
+    PetscCall(NMFCreateVacuumMask(nmf, fraction, &mask));
+  } else
+    PetscCall(NMFIOReadNavigationMask(nmf, spec, &mask));
+  PetscCall(NMFSetNavigationMask(nmf, mask));
+  PetscCall(VecDestroy(&mask));
+  PetscFunctionReturn(0);
+}
+
+/* -signal_mask FILE:DATASET or LO:HI[,LO:HI...] (numbers before the first colon: ranges) */
+static PetscErrorCode LoadSignalMask(NMF nmf, MPI_Comm comm, const char spec[], const NMFMapInfo &info, PetscInt n)
+{
+  PetscBool *excluded;
+  char      *end;
+
+  PetscFunctionBegin;
+  (void)strtod(spec, &end);
+  if (end != spec && *end == ':')
+    PetscCall(NMFIOSignalMaskFromRanges(comm, spec, &info.axes[info.ndims - 1], &excluded));
+  else
+    PetscCall(NMFIOReadSignalMask(comm, spec, n, &excluded));
+  PetscErrorCode ierr = NMFSetSignalMask(nmf, n, excluded);
+  PetscCall(PetscFree(excluded));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /* A ground truth with another number of components is ignored with a warning, as in espm. */
 static PetscErrorCode LoadTruth(NMF nmf, MPI_Comm comm, const char specD[], const char specH[], PetscInt n, PetscInt k)
 {
@@ -343,6 +386,8 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
   if (o.fixed_H[0]) PetscCall(LoadAbundance(nmf, o.fixed_H, "the fixed_H mask", NMFSetFixedH));
   if (o.true_D[0]) PetscCall(LoadTruth(nmf, comm, o.true_D, o.true_H, n, k));
+  if (o.navigation_mask[0]) PetscCall(LoadNavigationMask(nmf, comm, o.navigation_mask));
+  if (o.signal_mask[0]) PetscCall(LoadSignalMask(nmf, comm, o.signal_mask, info, n));
   if (o.init_W[0] || o.init_H[0] || o.transform[0])
     PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
   else {

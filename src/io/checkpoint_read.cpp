@@ -125,8 +125,11 @@ static PetscErrorCode CheckInput(NMF nmf, const char *path, hid_t file)
   hid_t g  = H5Lexists(file, "input", H5P_DEFAULT) > 0 ? H5Gopen2(file, "input", H5P_DEFAULT) : -1;
   bool  ok = g >= 0 && NMFIOReadAttrDouble_Private(g, "n", &n) && NMFIOReadAttrDouble_Private(g, "p", &p) && NMFIOReadAttrDouble_Private(g, "ny", &ny) && NMFIOReadAttrDouble_Private(g, "nx", &nx) && NMFIOReadAttrString_Private(g, "dtype", &dtype) && NMFIOReadAttrDouble_Private(g, "sum", &sum) &&
             NMFIOReadAttrDouble_Private(g, "sum_of_squares", &sumsq) && NMFIOReadAttrU64_Private(g, "hash", &hash);
+  uint64_t mask_hash = 0; /* absent: no mask (and every checkpoint written before the masks) */
+  if (g >= 0 && H5Aexists(g, "mask_hash") > 0) ok = ok && NMFIOReadAttrU64_Private(g, "mask_hash", &mask_hash);
   if (g >= 0) H5Gclose(g);
   PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (its input fingerprint /input is incomplete)", path);
+  PetscCheck(mask_hash == f.mask_hash, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written %s; give the same navigation and signal masks (-navigation_mask, -signal_mask) as the run that wrote it", path, mask_hash ? (f.mask_hash ? "with other masks than this run's" : "with masks, this run has none") : "without masks, this run has some");
   const std::string was = Shape((PetscInt)ny, (PetscInt)nx, (PetscInt)p, (PetscInt)n), is = Shape(f.ny, f.nx, f.p, f.n);
   PetscCheck((PetscInt)n == f.n && (PetscInt)p == f.p && (PetscInt)ny == f.ny && (PetscInt)nx == f.nx, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written for an input of shape %s, this input is %s", path, was.c_str(), is.c_str());
   PetscCheck(dtype == f.dtype, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written for a %s input, this input is %s", path, dtype.c_str(), f.dtype);

@@ -80,6 +80,7 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
   NMFIOAttrDoubles_Private(ig, "sum", &f.sum, 1);
   NMFIOAttrDoubles_Private(ig, "sum_of_squares", &f.sumsq, 1);
   NMFIOAttrU64_Private(ig, "hash", f.hash);
+  if (f.mask_hash) NMFIOAttrU64_Private(ig, "mask_hash", f.mask_hash); /* the masks of the fit (none: no attribute, as before) */
   H5Gclose(ig);
 
   /* the scalars of the iteration, and what identifies the file */

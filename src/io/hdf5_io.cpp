@@ -786,6 +786,19 @@ static PetscErrorCode WriteResultBody(hid_t file, void *ctx_)
       H5Dclose(d);
     }
   }
+  if (nmf->nav_mask || !nmf->signal_mask.empty()) { /* the masks of the fit, 1 = excluded */
+    hid_t mg = H5Gcreate2(file, "masks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (nmf->nav_mask) { /* (1, ny, nx) or (1, p), as -navigation_mask reads it */
+      PetscCall(NMFIOWriteComponentMajor_Private(mg, "navigation", nmf->daX, nmf->nav_mask, &sh));
+      st |= sh;
+    }
+    if (!nmf->signal_mask.empty()) {
+      std::vector<double> sm(nmf->signal_mask.begin(), nmf->signal_mask.end());
+      hsize_t             dn = (hsize_t)sm.size();
+      st |= NMFIOWriteSmall_Private(mg, "signal", 1, &dn, sm.data(), rank);
+    }
+    H5Gclose(mg);
+  }
   if (ctx->map) {
     NMFAxis  axes[3];
     PetscInt na;

@@ -111,7 +111,7 @@ static herr_t CollectName(hid_t, const char *name, const H5L_info_t *, void *dat
   return 0;
 }
 
-PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath)
+PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath, bool allow_bool)
 {
   std::string fname, given;
 
@@ -151,8 +151,9 @@ PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t 
   hid_t       type = H5Dget_type(*dset);
   H5T_class_t cls  = H5Tget_class(type);
   H5Tclose(type);
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) NMFIOCloseAll_Private(*dset, *file);
-  PetscCheck(cls == H5T_INTEGER || cls == H5T_FLOAT, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s:%s' does not hold numbers (integer or floating point)", fname.c_str(), dpath->c_str());
+  const bool numbers = cls == H5T_INTEGER || cls == H5T_FLOAT || (allow_bool && cls == H5T_ENUM);
+  if (!numbers) NMFIOCloseAll_Private(*dset, *file);
+  PetscCheck(numbers, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s:%s' does not hold numbers (integer or floating point%s)", fname.c_str(), dpath->c_str(), allow_bool ? ", or booleans" : "");
   PetscFunctionReturn(0);
 }
 

@@ -30,7 +30,7 @@ PetscErrorCode NMFIOOpenFileChecked_Private(MPI_Comm comm, const char path[], un
 PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, hid_t *file);
 /* the dataset named by spec, or the default (/Experiments/<the one group>/data, else /X);
    checks that it holds numbers */
-PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath);
+PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath, bool allow_bool = false); /* allow_bool: also an enum (h5py bool), for masks */
 int            NMFIOGetDims_Private(hid_t dset, hsize_t dims[8]);
 /* numpy's name of a dataset's stored type (uint16, float32, ...), or "other" */
 void NMFIOTypeName_Private(hid_t dset, char name[], size_t len);

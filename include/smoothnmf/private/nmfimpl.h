@@ -30,7 +30,8 @@ struct NMFFingerprint {
   PetscInt n = 0, p = 0, ny = 0, nx = 0;
   char     dtype[16] = "";
   double   sum = 0, sumsq = 0;
-  uint64_t hash = 0;
+  uint64_t hash      = 0;
+  uint64_t mask_hash = 0; /* of the navigation and signal masks (0: none), what the fit left out */
 };
 
 /* The operations of an NMF type, filled by its NMFCreate_XXX (as KSPCreate_CG fills a KSP's).
@@ -379,7 +380,7 @@ PetscErrorCode NMFMonitorCall_Private(NMF nmf);
    preparation's scan of X) */
 struct NMFFingerprintSums {
   double   sum = 0, sumsq = 0;
-  uint64_t hash = 0;
+  uint64_t hash = 0, mask_hash = 0;
 };
 PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, const double *x, NMFFingerprintSums *acc);
 PetscErrorCode NMFFingerprintFinish_Private(NMF nmf, const NMFFingerprintSums *acc);

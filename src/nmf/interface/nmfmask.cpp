@@ -155,6 +155,75 @@ PetscErrorCode NMFGetSignalMask(NMF nmf, PetscInt *n, const char **excluded)
   PetscFunctionReturn(0);
 }
 
+/*@
+   NMFCreateVacuumMask - The usual vacuum mask: the pixels whose total counts are below fraction
+   times the median of the totals (vacuum around a particle, a hole), for NMFSetNavigationMask().
+
+   Collective
+
+   Input Parameters:
++  nmf      - the object, its data set (X as given: before any preparation)
+-  fraction - the threshold as a fraction of the median total, in (0, 1]
+
+   Output Parameter:
+.  mask - a new global vector of the data DM, 1 at the vacuum pixels
+
+   Notes:
+   The median is found without gathering the totals: a bisection on their value, each step one
+   global count.  A map where more than half the pixels hold no counts has median 0 and no
+   vacuum by this rule.
+
+   Level: intermediate
+
+.seealso: NMFSetNavigationMask()
+@*/
+PetscErrorCode NMFCreateVacuumMask(NMF nmf, PetscReal fraction, Vec *mask)
+try {
+  const PetscInt      pl = nmf->p_local, n = nmf->n;
+  std::vector<double> total(pl, 0.0);
+  double              range[2] = {PETSC_MAX_REAL, -PETSC_MAX_REAL};
+  PetscScalar        *m;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  PetscCheck(nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "set the data before NMFCreateVacuumMask");
+  PetscCheck(fraction > 0 && fraction <= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the vacuum fraction is %g: give a fraction of the median total counts in (0, 1]", (double)fraction);
+  PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
+    for (PetscInt q = 0; q < nb; q++) {
+      double s = 0;
+      for (PetscInt i = 0; i < n; i++) s += x[(size_t)q * n + i]; /* the pixel's total counts */
+      total[q0 + q] = s;
+      range[0]      = PetscMin(range[0], s);
+      range[1]      = PetscMax(range[1], s);
+    }
+    return PetscErrorCode(0);
+  }));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &range[0], 1, MPI_DOUBLE, MPI_MIN, nmf->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &range[1], 1, MPI_DOUBLE, MPI_MAX, nmf->comm));
+  PetscCheck(std::isfinite(range[0]) && std::isfinite(range[1]), nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the map holds a non-finite value: no vacuum mask (the data must be finite)");
+  /* the median: the smallest total t with at least ceil(p / 2) totals <= t, by bisection */
+  const PetscInt64 half = ((PetscInt64)nmf->p + 1) / 2;
+  double           lo = range[0], hi = range[1];
+  for (int it = 0; it < 200 && lo < hi; it++) {
+    const double mid = lo + (hi - lo) / 2;
+    PetscInt64   c   = 0;
+    for (double t : total) c += t <= mid;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &c, 1, MPIU_INT64, MPI_SUM, nmf->comm));
+    if (c >= half)
+      hi = mid;
+    else
+      lo = mid == lo ? hi : mid;
+  }
+  const double threshold = fraction * hi; /* fraction x the median total */
+  PetscCall(DMCreateGlobalVector(nmf->daX, mask));
+  PetscCall(VecGetArray(*mask, &m));
+  for (PetscInt q = 0; q < pl; q++) m[q] = total[q] < threshold ? 1.0 : 0.0;
+  PetscCall(VecRestoreArray(*mask, &m));
+  PetscCall(PetscInfo(NULL, "vacuum mask: median total %g, threshold %g\n", hi, threshold));
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
 /* the masks at the set-up: channel_w and n_data; pixel_masked, data_pixels and p_data; a mask
    that leaves no channel or no pixel, or fewer pixels than n_components, is refused */
 PetscErrorCode NMFSetUpMasks_Private(NMF nmf)

@@ -27,7 +27,7 @@ PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, co
       ss += v[i] * v[i];
       h += NMFHashValue_Private(base + (uint64_t)i, v[i]); /* an integer sum: the same in any order */
     }
-    if (NMFPixelMasked_Private(nmf, q0 + q)) h += NMFHashMix_Private(~(uint64_t)qg); /* the navigation mask is part of what was fitted */
+    if (NMFPixelMasked_Private(nmf, q0 + q)) acc->mask_hash += NMFHashMix_Private(~(uint64_t)qg); /* the navigation mask is part of what was fitted */
     acc->sum += s;
     acc->sumsq += ss;
     acc->hash += h;
@@ -38,14 +38,16 @@ PetscErrorCode NMFFingerprintBlock_Private(NMF nmf, PetscInt q0, PetscInt nb, co
 /* nmf->fingerprint from the terms of every rank */
 PetscErrorCode NMFFingerprintFinish_Private(NMF nmf, const NMFFingerprintSums *acc)
 {
-  NMFFingerprint *f    = &nmf->fingerprint;
+  NMFFingerprint *f = &nmf->fingerprint;
+  PetscMPIInt     rank;
   double          s[2] = {acc->sum, acc->sumsq};
-  uint64_t        h    = acc->hash;
+  uint64_t        h = acc->hash, mh = acc->mask_hash;
 
   PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
   if (!nmf->channel_w.empty()) /* the signal mask is part of what was fitted */
     for (PetscInt i = 0; i < nmf->n; i++)
-      if (nmf->channel_w[i] == 0) h += NMFHashMix_Private(~(uint64_t)i ^ 0x5167a1ULL);
+      if (nmf->channel_w[i] == 0 && rank == 0) mh += NMFHashMix_Private(~(uint64_t)i ^ 0x5167a1ULL); /* once, summed over the ranks */
   f->n  = nmf->n;
   f->p  = nmf->p;
   f->ny = nmf->has_shape ? nmf->ny : 0;
@@ -53,8 +55,10 @@ PetscErrorCode NMFFingerprintFinish_Private(NMF nmf, const NMFFingerprintSums *a
   if (!f->dtype[0]) PetscCall(PetscStrncpy(f->dtype, NMFDataTypes[nmf->xtype], sizeof(f->dtype)));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, nmf->comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &h, 1, MPI_UINT64_T, MPI_SUM, nmf->comm)); /* unsigned: modulo 2^64 */
-  f->sum   = s[0];
-  f->sumsq = s[1];
-  f->hash  = h;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &mh, 1, MPI_UINT64_T, MPI_SUM, nmf->comm));
+  f->mask_hash = mh;
+  f->sum       = s[0];
+  f->sumsq     = s[1];
+  f->hash      = h;
   PetscFunctionReturn(0);
 }
