@@ -208,7 +208,7 @@ try {
       if (x >= lo && x <= hi) (*excluded)[i] = PETSC_TRUE, hits++;
     }
     if (!hits) PetscCall(PetscFree(*excluded));
-    PetscCheck(hits, comm, PETSC_ERR_ARG_OUTOFRANGE, "the signal mask range %s holds no channel: the signal axis%s%s runs from %g to %g %s", r.c_str(), axis->name[0] ? " " : "", axis->name, PetscMin(a0, a1), PetscMax(a0, a1), units);
+    PetscCheck(hits, comm, PETSC_ERR_ARG_OUTOFRANGE, "the signal mask range %s holds no channel: the signal axis%s%s runs from %s to %s %s", r.c_str(), axis->name[0] ? " " : "", axis->name, NMFNumberText_Private(PetscMin(a0, a1)).c_str(), NMFNumberText_Private(PetscMax(a0, a1)).c_str(), units);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }

@@ -258,6 +258,18 @@ int main(int argc, char **argv)
       Write(f, "/mask_H_all_held", {K, NY, NX}, all);
       Write(f, "/mask_H_inf", {K, NY, NX}, inf);
     }
+    { /* navigation and signal masks (issue 15): 1 = excluded */
+      std::vector<double> nav(P, 0.0), two(P, 0.0), all(P, 1.0), sig(N, 0.0), sig_all(N, 1.0), sig_half(N, 0.0);
+      two[19]     = 2;   /* not 0 or 1, at pixel 19 (a rank other than 0 at 3 ranks) */
+      sig_half[5] = 0.5; /* not 0 or 1, at channel 5 */
+      Write(f, "/nav_ok", {NY, NX}, nav);
+      Write(f, "/nav_wrong_shape", {NY, NX - 1}, std::vector<double>((size_t)NY * (NX - 1), 0.0));
+      Write(f, "/nav_two", {NY, NX}, two);
+      Write(f, "/nav_all", {NY, NX}, all);
+      Write(f, "/sig_wrong_shape", {N + 1}, std::vector<double>(N + 1, 0.0));
+      Write(f, "/sig_all", {N}, sig_all);
+      Write(f, "/sig_half", {N}, sig_half);
+    }
     Write(f, "/mask_W_bad", {N, K + 1}, std::vector<double>((size_t)N * (K + 1), -1.0)); /* k + 1 columns */
     Write(f, "/mask_H_bad", {K, NY, NX - 1}, std::vector<double>((size_t)K * NY * (NX - 1), -1.0));
     { /* a string-typed dataset */

@@ -187,7 +187,7 @@ try {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
   PetscCheck(nmf->Xc, nmf->comm, PETSC_ERR_ORDER, "set the data before NMFCreateVacuumMask");
-  PetscCheck(fraction > 0 && fraction <= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the vacuum fraction is %g: give a fraction of the median total counts in (0, 1]", (double)fraction);
+  PetscCheck(fraction > 0 && fraction <= 1, nmf->comm, PETSC_ERR_ARG_OUTOFRANGE, "the vacuum fraction is %s: give a fraction of the median total counts in (0, 1]", NMFNumberText_Private(fraction).c_str());
   PetscCall(NMFForPixelBlocks_Private(nmf, [&](PetscInt q0, PetscInt nb, const double *x) {
     for (PetscInt q = 0; q < nb; q++) {
       double s = 0;
