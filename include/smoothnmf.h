@@ -134,6 +134,7 @@ PetscErrorCode NMFSetTruth(NMF nmf, PetscInt n, PetscInt k, const PetscReal true
 /* ================================================================ masks (nmfmask.cpp) */
 PetscErrorCode NMFSetNavigationMask(NMF nmf, Vec mask);
 PetscErrorCode NMFGetNavigationMask(NMF nmf, Vec *mask);
+PetscErrorCode NMFSetNavigationMaskArray(NMF nmf, PetscInt r0, PetscInt r1, const PetscReal mask[]);
 PetscErrorCode NMFSetSignalMask(NMF nmf, PetscInt n, const PetscBool excluded[]);
 PetscErrorCode NMFGetSignalMask(NMF nmf, PetscInt *n, const char **excluded);
 PetscErrorCode NMFCreateVacuumMask(NMF nmf, PetscReal fraction, Vec *mask);

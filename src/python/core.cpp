@@ -348,6 +348,18 @@ public:
     }
     if (ierr) Raise(ierr);
   }
+  /* the navigation mask of pixels r0 .. r0 + len - 1 (1 = excluded), the signal mask of the n channels */
+  void SetNavigationMask(Doubles m, PetscInt r0)
+  {
+    if (m.ndim() != 1) throw py::value_error("navigation_mask must be one value per pixel");
+    CALL(NMFSetNavigationMaskArray(Get(), r0, r0 + (PetscInt)m.shape(0), m.data()));
+  }
+  void SetSignalMask(std::vector<bool> excluded)
+  {
+    std::vector<PetscBool> e(excluded.size());
+    for (size_t i = 0; i < e.size(); i++) e[i] = excluded[i] ? PETSC_TRUE : PETSC_FALSE;
+    CALL(NMFSetSignalMask(Get(), (PetscInt)e.size(), e.data()));
+  }
   void SetTruth(Doubles D, Doubles h, PetscInt r0)
   {
     PetscInt       r, c;
@@ -632,6 +644,8 @@ PYBIND11_MODULE(_core, m)
       "setInitialH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 0); }, py::arg("H"), py::arg("r0") = 0, "H as (pixels r0.., k)")
     .def(
       "setFixedH", [](PyNMF &s, Doubles h, PetscInt r0) { s.SetAbundance(h, r0, 1); }, py::arg("mask"), py::arg("r0") = 0)
+    .def("setNavigationMask", &PyNMF::SetNavigationMask, py::arg("mask"), py::arg("r0") = 0, "1 where pixels r0.. are excluded")
+    .def("setSignalMask", &PyNMF::SetSignalMask, py::arg("excluded"))
     .def("setTruth", &PyNMF::SetTruth, py::arg("true_D"), py::arg("true_H"), py::arg("r0") = 0)
     .def("setUp", &PyNMF::SetUp)
     .def("solve", &PyNMF::Solve)

@@ -73,6 +73,48 @@ try {
 NMF_CATCH_EXCEPTIONS
 
 /*@
+   NMFSetNavigationMaskArray - The navigation mask in the application's layout (as
+   NMFSetDataArray() takes X): the values of pixels r0 .. r1 - 1 on this rank, 1 = excluded.
+
+   Collective
+
+   Input Parameters:
++  nmf    - the object, its data set with NMFSetDataArray() or NMFSetDataMat()
+.  r0, r1 - the pixels of this rank (the rows of the data it gave)
+-  mask   - r1 - r0 values, 0 or 1 (copied)
+
+   Level: intermediate
+
+.seealso: NMFSetNavigationMask(), NMFSetDataArray()
+@*/
+PetscErrorCode NMFSetNavigationMaskArray(NMF nmf, PetscInt r0, PetscInt r1, const PetscReal mask[])
+try {
+  const PetscInt      k = nmf->k;
+  std::vector<double> rep((size_t)PetscMax(r1 - r0, (PetscInt)0) * k);
+  Vec                 Hk, M;
+  const PetscScalar  *h;
+  PetscScalar        *m;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(nmf, NMF_CLASSID, 1);
+  for (PetscInt q = 0; q < r1 - r0; q++)
+    for (PetscInt c = 0; c < k; c++) rep[(size_t)q * k + c] = mask[q]; /* through the abundances' redistribution, k copies */
+  PetscCall(NMFCreateAbundanceVecFromArray(nmf, r0, r1, rep.data(), &Hk));
+  PetscCall(DMCreateGlobalVector(nmf->daX, &M));
+  PetscCall(VecGetArrayRead(Hk, &h));
+  PetscCall(VecGetArray(M, &m));
+  for (PetscInt q = 0; q < nmf->p_local; q++) m[q] = h[(size_t)q * k];
+  PetscCall(VecRestoreArray(M, &m));
+  PetscCall(VecRestoreArrayRead(Hk, &h));
+  PetscCall(VecDestroy(&Hk));
+  PetscErrorCode ierr = NMFSetNavigationMask(nmf, M);
+  PetscCall(VecDestroy(&M));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS
+
+/*@
    NMFGetNavigationMask - Gets the navigation mask.
 
    Not Collective

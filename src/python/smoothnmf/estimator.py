@@ -32,6 +32,10 @@ ESTIMATOR_PARAMS = [
     ("true_H", None, "ground-truth maps (k, p), with true_D"),
     ("fixed_H", None, "mask (k, p) of H: entries >= 0 are held at that value"),
     ("fixed_W", None, "mask (m, k) of W: entries >= 0 are held at that value"),
+    ("navigation_mask", None, "pixels (p,) left out of the data term, True = excluded (HyperSpy's navigation_mask); "
+                              "the Laplacian fills them in with lambda_L > 0, else their loadings are NaN"),
+    ("signal_mask", None, "channels (n,) left out of the data term, True = excluded (HyperSpy's signal_mask); "
+                          "with the identity G the spectra are NaN there"),
     ("hspy_comp", False, "HyperSpy's orientation: X is (pixels, channels), fit_transform returns the loadings "
                          "H^T and components_ the spectra (GW)^T"),
     ("comm", None, "an mpi4py communicator: the ranks that factorize one map together (default MPI.COMM_SELF)"),
@@ -55,6 +59,22 @@ def _param_doc():
 
 
 # ---------------------------------------------------------------- checks of Python types
+
+def _mask(m, name, total, r0, mine):
+    """A mask as float 0/1 values for the library: booleans or 0/1 numbers, one per pixel (all p,
+    or this rank's when pixels_distributed) or per channel."""
+    a = np.asarray(m)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold booleans or 0/1 numbers, not {a.dtype}")
+    a = a.reshape(-1).astype(np.float64)
+    if a.size == total and mine != total:
+        a = a[r0:r0 + mine]  # the whole mask given: this rank's pixels
+    if a.size != mine:
+        raise ValueError(f"{name} has {a.size} values, expected {total} (one per {'channel' if name == 'signal_mask' else 'pixel'})")
+    bad = np.flatnonzero((a != 0) & (a != 1))
+    if bad.size:
+        raise ValueError(f"{name} has the value {a[bad[0]]!r} at {bad[0] + r0}: a mask holds True (excluded) or False")
+    return np.ascontiguousarray(a)
 
 def _is_int(v):
     return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
@@ -250,6 +270,10 @@ class SmoothNMF(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  #
             s.setFixedW(_matrix(self.fixed_W, "fixed_W"))
         if self.fixed_H is not None:
             s.setFixedH(np.ascontiguousarray(_matrix(self.fixed_H, "fixed_H").T), r0)
+        if self.navigation_mask is not None:
+            s.setNavigationMask(_mask(self.navigation_mask, "navigation_mask", p, r0, p_mine), r0)
+        if self.signal_mask is not None:
+            s.setSignalMask([bool(v) for v in _mask(self.signal_mask, "signal_mask", n, 0, n)])
         if (self.true_D is None) != (self.true_H is None):
             raise ValueError("a ground truth needs both true_D and true_H")
         if self.true_D is not None:

@@ -79,7 +79,7 @@ static PetscErrorCode LipschitzBounds(NMF nmf, double *gamma_H, double *gamma_W)
 /* H_new = max(H - grad / gamma_H + nu, eps), grad = -D^T (X / (D H)) + colsum(D) + mu / (H + eps_reg) + lambda_L H Delta */
 static PetscErrorCode GradientHStep(NMF nmf, const double *D)
 {
-  const PetscInt      k = nmf->k, n = nmf->n, pl = nmf->p_local;
+  const PetscInt      k = nmf->k, pl = nmf->p_local;
   std::vector<double> colsum(k, 0.0), LH, nu(pl, 0.0);
   const bool          has_mu = !(nmf->mu.size() == 1 && nmf->mu[0] == 0);
   double             *grad;
