@@ -32,6 +32,9 @@
 #   8. the Python package (section "python", scripts/benchmark/python_vs_program.py): on the real map,
 #      SmoothNMF.fit() in Python (the map in memory) against the program's set-up + iterations, same
 #      options, 1 rank, alternating runs; target: Python <= 1.1 x the program.
+#   9. the masks (section "masks", scripts/benchmark/mask_cost.py): the program on the real map, k 4,
+#      without masks, with the vacuum helper and an energy range, with a scattered 20% of the pixels
+#      and the range, alternated; target: each masked run at most 1.1 x the unmasked per iteration.
 #
 # usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k] [--read]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
@@ -45,6 +48,7 @@
 #   --summary     run nothing: print the summary of the last run again, from its logs in BENCH_OUT
 #   --read        only the read section (with --quick: the smaller map)
 #   --python      only the Python section
+#   --masks       only the masks section
 # environment: BUILD (build directory, default build), REAL_MAP (default ../shared/data/real_edx_80x80.hspy),
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
@@ -56,7 +60,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0 python_only=0
+quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0 python_only=0 masks_only=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
@@ -65,6 +69,7 @@ for a in "$@"; do
   --summary) summary_only=1 ;;
   --only-k) only_k=1 ;;
   --python) python_only=1 ;;
+  --masks) masks_only=1 ;;
   --wait-idle) wait_idle=300 ;;
   --wait-idle=*) wait_idle=${a#--wait-idle=} ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -178,6 +183,18 @@ python_section() {
   fi
 }
 
+masks_section() {
+  echo
+  echo "=== masks: the cost of a navigation and a signal mask on $(basename "$REAL_MAP")"
+  if [ ! -f "$REAL_MAP" ]; then
+    echo "(the real map $REAL_MAP is missing: skipped)"
+  else
+    cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_cli >/dev/null 2>&1
+    idle
+    "$PYTHON" scripts/benchmark/mask_cost.py "$BUILD" "$REAL_MAP" | tee "$OUT/masks.txt"
+  fi
+}
+
 # 1. build (configures when needed; a no-op when up to date)
 cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_benchmark smoothnmf_demo_map >/dev/null
 
@@ -223,6 +240,11 @@ idle() {
 if [ $python_only = 1 ]; then
   mkdir -p "$OUT"
   python_section
+  exit 0
+fi
+if [ $masks_only = 1 ]; then
+  mkdir -p "$OUT"
+  masks_section
   exit 0
 fi
 
@@ -353,6 +375,7 @@ rm -f "$TMP"/map_*.hspy
 [ $quick = 1 ] || kernels_section
 [ $quick = 1 ] || read_section
 [ $quick = 1 ] || python_section
+[ $quick = 1 ] || masks_section
 [ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
@@ -360,6 +383,7 @@ summary
 [ -f "$OUT/kernels.txt" ] && cat "$OUT/kernels.txt"
 [ -f "$OUT/read.txt" ] && { echo; cat "$OUT/read.txt"; }
 [ -f "$OUT/python.txt" ] && { echo; cat "$OUT/python.txt"; }
+[ -f "$OUT/masks.txt" ] && { echo; cat "$OUT/masks.txt"; }
 scale_summary
 echo
 echo "logs and summary: $OUT"

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Turns a smoothnmf result file into one PNG: the k abundance maps (/H) on the input's
 navigation axes, the k spectra (/GW) on its energy axis (with units when known), the loss
-curve (/losses) and, when the run computed it (-nmf_scree N), the scree plot of X.
+curve (/losses) and, when the run computed it (-nmf_scree N), the scree plot of X.  The masks
+of the fit (/masks, -navigation_mask and -signal_mask) are drawn: the excluded pixels outlined in
+red on each map, the excluded channels shaded on the spectra.
 
 usage: scripts/report.py RESULT.h5 [-o REPORT.png] [--dpi 100]
 
@@ -64,7 +66,11 @@ def load(path):
             "scree": f["scree"][...] if "scree" in f else None,
             "sum_of_squares": float(f["scree"].attrs.get("sum_of_squares", 0.0)) if "scree" in f else 0.0,
             "title": text(f["axes"].attrs.get("title", "")) if "axes" in f else "",
+            "nav_mask": f["masks/navigation"][...].astype(bool) if "masks/navigation" in f else None,
+            "signal_mask": f["masks/signal"][...].astype(bool) if "masks/signal" in f else None,
         }
+        if r["nav_mask"] is not None:
+            r["nav_mask"] = r["nav_mask"].reshape(r["H"].shape[1:])
         H, n = r["H"], r["GW"].shape[0]
         if H.ndim == 3:
             r["nav"] = [read_axis(f, 0, H.shape[1], "y"), read_axis(f, 1, H.shape[2], "x")]
@@ -88,6 +94,9 @@ def plot_maps(fig, spec, r):
             extent = [x["offset"] - 0.5 * x["scale"], x["offset"] + (x["size"] - 0.5) * x["scale"],
                       y["offset"] + (y["size"] - 0.5) * y["scale"], y["offset"] - 0.5 * y["scale"]]
             im = ax.imshow(H[c], extent=extent, cmap="viridis", interpolation="nearest", vmin=0)
+            if r["nav_mask"] is not None and r["nav_mask"].any():  # the excluded pixels, outlined
+                ax.contour(r["nav_mask"].astype(float), levels=[0.5], colors="red", linewidths=0.8,
+                           extent=[extent[0], extent[1], extent[3], extent[2]], origin="upper")
             fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
             ax.set_xlabel(label(x), fontsize=8)
             ax.set_ylabel(label(y), fontsize=8)
@@ -103,6 +112,11 @@ def plot_spectra(ax, r):
     e = coordinates(sig)
     for c in range(GW.shape[1]):
         ax.plot(e, GW[:, c], lw=0.9, label="spectrum %d" % c)
+    if r["signal_mask"] is not None and r["signal_mask"].any():  # the excluded channels, shaded
+        half = 0.5 * abs(sig["scale"])
+        for i in np.flatnonzero(r["signal_mask"]):
+            ax.axvspan(e[i] - half, e[i] + half, color="0.85", lw=0, zorder=0)
+        ax.plot([], [], color="0.85", lw=6, label="masked channels")
     ax.set_xlabel(label(sig))
     ax.set_ylabel("intensity")
     ax.set_title("spectra (GW)")

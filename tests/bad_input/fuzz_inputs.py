@@ -11,7 +11,8 @@ is a hang; a failed run without our line (a crash) fails the test.
 The inputs (all small, written here): the map as a HyperSpy .hspy file (written by HyperSpy,
 gzip chunks), as a 3-D /X (uint16, gzip chunks), as a 2-D (p, n) float64 dataset, as a 2-D
 (n, p) float32 dataset read with -layout channels_first; a G; initial W and H; a ground truth;
-the fixed_W and fixed_H masks; a checkpoint written by the program.  Half of the cases damage
+the fixed_W and fixed_H masks; a checkpoint written by the program; the navigation mask (an
+h5py bool dataset) and the signal mask (0/1 numbers).  Half of the cases damage
 the .hspy map, the others one of the other inputs.  The damage, drawn from a seeded generator:
 bit flips in the file's metadata (every byte outside the raw data of its datasets, located
 with h5py), bit flips anywhere, bytes overwritten in the first 4 KiB, a truncation.  At least
@@ -52,6 +53,7 @@ KINDS = [
     ("truth", "truth.h5", lambda f: ["-i", "@BASE@/" + MAP, "-true_D", f + ":/D", "-true_H", f + ":/H"]),
     ("masks", "masks.h5", lambda f: ["-i", "@BASE@/" + MAP, "-fixed_W", f + ":/fixed_W", "-fixed_H", f + ":/fixed_H"]),
     ("checkpoint", "ckpt.h5", lambda f: ["-i", "@BASE@/" + MAP, "-restart", f]),
+    ("nav_signal_masks", "nav_masks.h5", lambda f: ["-i", "@BASE@/" + MAP, "-navigation_mask", f + ":/navigation", "-signal_mask", f + ":/signal"]),
 ]
 # the damage of case i is DAMAGES[i % 20]: 8 in 20 metadata flips, 4 flips anywhere, 5 overwritten
 # heads, 3 truncations, so any 20 consecutive cases hold each in that share
@@ -99,6 +101,13 @@ def make_inputs(base, build, mpiexec):
         fh[:, 2, 3] = [0.25, 0.75]
         f["fixed_W"] = fw
         f["fixed_H"] = fh
+    with h5py.File(os.path.join(base, "nav_masks.h5"), "w") as f:
+        nav = np.zeros((NY, NX), bool)
+        nav[0:2, 0:3] = True
+        sig = np.zeros(N)
+        sig[[0, 1, 7]] = 1
+        f["navigation"] = nav
+        f["signal"] = sig
     # a real checkpoint: iteration 4 of 6, at 2 ranks
     ck = os.path.join(base, "ckpt.h5")
     cmd = mpiexec + ["-n", "2", "--oversubscribe", os.path.join(build, "smoothnmf"), "-i", os.path.join(base, MAP),

@@ -10,12 +10,13 @@
 # - the same masks from files (an h5py bool dataset of the navigation shape, 0/1 channels) give
 #   the same result; the result file holds /masks/navigation and /masks/signal, GW is NaN at the
 #   masked channels, the .hspy output opens in HyperSpy;
-# - NP ranks agree with 1 rank (1e-9);
+# - NP ranks agree with 1 rank (1e-9); scripts/report.py draws the masks;
 # - a checkpoint written with the masks restarts with them, and is refused (one line) with other
 #   masks or none.
 # usage: masks.sh BUILD_DIR NP
 set -eu
 build=$1; np=$2
+src=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
@@ -89,6 +90,9 @@ fac, load = hs.load("helper.hspy")
 assert fac.data.shape == (2, 64) and load.data.shape == (2, 24, 24)
 print("masks OK")
 PY
+# the report draws the masks (the excluded pixels outlined, the channels shaded): a PNG of its size
+/usr/bin/python3 "$src/scripts/report.py" helper.h5 -o report.png >/dev/null
+/usr/bin/python3 -c 'import matplotlib.image as m, sys; a = m.imread(sys.argv[1]); assert a.shape[:2] == (1000, 1600), a.shape' report.png
 # checkpoints: the masks are part of what a restart must match
 run "$np" "${opts[@]}" -nmf_max_iter 30 -o ck_run.h5 -checkpoint ck.h5 -checkpoint_every 10 -navigation_mask vacuum:0.2 -signal_mask 4.15:4.35
 run "$np" "${opts[@]}" -nmf_max_iter 30 -o restarted.h5 -restart ck.h5 -navigation_mask vacuum:0.2 -signal_mask 4.15:4.35
