@@ -39,6 +39,12 @@ try {
     snprintf(line, sizeof line, "data: %d channels x %d pixels, no image shape (identity in place of the Laplacian)", (int)nmf->n, (int)nmf->p);
   PetscCall(PetscViewerASCIIPrintf(viewer, "%s\n", line));
   if (nmf->Xc) PetscCall(PetscViewerASCIIPrintf(viewer, "X in memory: %s\n", NMFDataTypes[nmf->xtype]));
+  if (nmf->nav_mask || !nmf->signal_mask.empty()) {
+    if (nmf->setupcalled)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "masks: %d pixels and %d channels left out of the data term (doc/masks.md)\n", (int)(nmf->p - nmf->p_data), (int)(nmf->n - nmf->n_data)));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "masks: %s%s%s (applied at the set-up)\n", nmf->nav_mask ? "a navigation mask" : "", nmf->nav_mask && !nmf->signal_mask.empty() ? " and " : "", nmf->signal_mask.empty() ? "" : "a signal mask"));
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "G: %s; loss %s\n", nmf->G.empty() ? "identity (implicit)" : "given", nmf->l2 ? "l2" : "KL"));
   /* the parameters, from the table, a few to a line */
   std::string         out, item, text;
