@@ -187,11 +187,23 @@ def check_result(out):
     try:
         with h5py.File(out, "r") as f:
             W, H = f["W"][...], f["H"][...]
+            # NaN is the defined result where a mask leaves nothing to determine: the spectra at
+            # masked channels (identity G), the maps at masked pixels (lambda_L = 0)
+            sig = f["masks/signal"][...].astype(bool) if "masks/signal" in f else np.zeros(W.shape[0], bool)
+            nav = f["masks/navigation"][...].reshape(-1).astype(bool) if "masks/navigation" in f else np.zeros(P, bool)
+            lam = float(f.attrs.get("lambda_L", 1.0))
     except Exception as exc:  # noqa: any reason the file cannot be read is a finding
         return f"the result {out} cannot be read: {exc}"
     if W.shape[1] != K or H.shape[0] != K or H.size != K * P:
         return f"the result has /W {W.shape} and /H {H.shape}: expected k = {K} and {P} pixels"
-    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(H)) and W.min() >= 0 and H.min() >= 0):
+    Hp = H.reshape(K, P)
+    if W.shape[0] == sig.size and not np.all(np.isnan(W[sig])):
+        return "the result has spectra at masked channels (expected NaN there)"
+    if lam == 0 and not np.all(np.isnan(Hp[:, nav])):
+        return "the result has maps at masked pixels with lambda_L = 0 (expected NaN there)"
+    Wk = W[~sig] if W.shape[0] == sig.size else W
+    Hk = Hp if lam != 0 else Hp[:, ~nav]
+    if not (np.all(np.isfinite(Wk)) and np.all(np.isfinite(Hk)) and Wk.min() >= 0 and Hk.min() >= 0):
         return "the result has non-finite or negative values"
     return None
 

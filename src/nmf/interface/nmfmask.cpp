@@ -291,7 +291,10 @@ try {
   if (!nmf->nav_mask) PetscFunctionReturn(0);
   const PetscScalar *m;
   PetscInt64         kept = 0;
+  PetscInt           nl;
   int                any;
+  PetscCall(VecGetLocalSize(nmf->nav_mask, &nl));
+  PetscCheck(nl == nmf->p_local, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the navigation mask has %" PetscInt_FMT " values on this rank, the data %" PetscInt_FMT " pixels: set the mask again after new data", nl, nmf->p_local);
   nmf->pixel_masked.assign(nmf->p_local, 0);
   PetscCall(VecGetArrayRead(nmf->nav_mask, &m));
   for (PetscInt q = 0; q < nmf->p_local; q++) {
