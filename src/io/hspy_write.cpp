@@ -139,6 +139,22 @@ static PetscErrorCode WriteHspyBody(hid_t file, void *ctx_)
   if (h >= 0) PetscCall(NMFIOWriteComponentMajor_Private(h, "data", nmf->daH, nmf->H, &sh));
   st |= h < 0 ? -1 : sh;
 
+  /* the masks of the fit (1 = excluded), where HyperSpy keeps what it does not interpret: the
+     factors' original_metadata/masks/signal, the loadings' original_metadata/masks/navigation */
+  if (gw >= 0 && !nmf->signal_mask.empty()) {
+    hid_t               g = CreateGroup(gw, "original_metadata/masks");
+    std::vector<double> sm(nmf->signal_mask.begin(), nmf->signal_mask.end());
+    hsize_t             dn = (hsize_t)sm.size();
+    st |= g < 0 ? -1 : NMFIOWriteSmall_Private(g, "signal", 1, &dn, sm.data(), rank);
+    if (g >= 0) H5Gclose(g);
+  }
+  if (h >= 0 && nmf->nav_mask) {
+    hid_t g = CreateGroup(h, "original_metadata/masks");
+    if (g >= 0) PetscCall(NMFIOWriteComponentMajor_Private(g, "navigation", nmf->daX, nmf->nav_mask, &sh));
+    st |= g < 0 ? -1 : sh;
+    if (g >= 0) H5Gclose(g);
+  }
+
   const double write_seconds = MPI_Wtime() - t0;
   herr_t       sm;
   if (gw >= 0) PetscCall(WriteRunMetadata(nmf, gw, input.c_str(), ctx->read_seconds, write_seconds, rank, &sm));

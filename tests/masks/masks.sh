@@ -88,6 +88,10 @@ for name, g in (("1 rank", f1), ("the mask files", ff)):
 import hyperspy.api as hs
 fac, load = hs.load("helper.hspy")
 assert fac.data.shape == (2, 64) and load.data.shape == (2, 24, 24)
+# the masks travel with the signals, in their original_metadata
+assert np.array_equal(np.asarray(fac.original_metadata.masks.signal).astype(bool), sig)
+assert np.array_equal(np.asarray(load.original_metadata.masks.navigation).reshape(disc.shape).astype(bool), ~disc)
+assert np.isnan(fac.data[:, sig]).all()
 print("masks OK")
 PY
 # the report draws the masks (the excluded pixels outlined, the channels shaded): a PNG of its size
