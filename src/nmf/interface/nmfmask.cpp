@@ -292,7 +292,6 @@ try {
   const PetscScalar *m;
   PetscInt64         kept = 0;
   PetscInt           nl;
-  int                any;
   PetscCall(VecGetLocalSize(nmf->nav_mask, &nl));
   PetscCheck(nl == nmf->p_local, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the navigation mask has %" PetscInt_FMT " values on this rank, the data %" PetscInt_FMT " pixels: set the mask again after new data", nl, nmf->p_local);
   nmf->pixel_masked.assign(nmf->p_local, 0);
@@ -307,8 +306,7 @@ try {
   PetscCheck(kept > 0, nmf->comm, PETSC_ERR_ARG_WRONG, "the navigation mask excludes every pixel (%" PetscInt_FMT "): nothing is left to fit", nmf->p);
   PetscCheck(kept >= nmf->k, nmf->comm, PETSC_ERR_ARG_WRONG, "the navigation mask leaves %" PetscInt64_FMT " pixel(s), fewer than n_components = %" PetscInt_FMT, kept, nmf->k);
   nmf->p_data = (PetscInt)kept;
-  any         = kept < nmf->p;
-  if (!any) { /* a mask of zeros: no mask, bit for bit */
+  if (kept == nmf->p) { /* a mask of zeros: no mask, bit for bit */
     nmf->pixel_masked.clear();
     nmf->data_pixels.clear();
   }
