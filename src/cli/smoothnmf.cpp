@@ -14,6 +14,7 @@
 #include <smoothnmf_io.h>
 #include "cli.h"
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -278,6 +279,39 @@ static PetscErrorCode LoadSignalMask(NMF nmf, MPI_Comm comm, const char spec[], 
   PetscFunctionReturn(0);
 }
 
+/* -transform RESULT: the learned W, held fixed (only H steps run).  A fit with a signal mask and
+   the identity G has NaN rows at the masked channels: accepted where this run masks them too
+   (those rows are held, and NaN again in the result), refused elsewhere. */
+static PetscErrorCode LoadLearnedW(NMF nmf, MPI_Comm comm, const char result[], PetscInt m, PetscInt k)
+{
+  PetscInt    r, c, ns;
+  PetscReal  *w;
+  const char *excluded;
+  std::string spec = std::string(result) + ":/W";
+
+  PetscFunctionBegin;
+  PetscCall(NMFIOReadMatrix(comm, spec.c_str(), &r, &c, &w));
+  if (r != m || c != k) PetscCall(PetscFree(w));
+  PetscCheck(r == m && c == k, comm, PETSC_ERR_ARG_SIZ, "the learned W '%s' has shape (%" PetscInt_FMT ", %" PetscInt_FMT "), expected (%" PetscInt_FMT ", %" PetscInt_FMT ")", spec.c_str(), r, c, m, k);
+  PetscCall(NMFGetSignalMask(nmf, &ns, &excluded));
+  PetscInt bad = -1;
+  for (PetscInt j = 0; j < r && bad < 0; j++)
+    for (PetscInt d = 0; d < c; d++)
+      if (std::isnan(w[j * c + d])) {
+        if (ns == r && excluded[j])
+          w[j * c + d] = 1.0; /* held, never read */
+        else
+          bad = j;
+      }
+  if (bad >= 0) PetscCall(PetscFree(w));
+  PetscCheck(bad < 0, comm, PETSC_ERR_ARG_WRONG, "the learned W of '%s' has no spectrum at channel %" PetscInt_FMT " (its fit masked it): give the same -signal_mask as that fit", result, bad);
+  PetscErrorCode ierr = NMFSetInitialW(nmf, r, c, w);
+  PetscCall(PetscFree(w));
+  PetscCall(ierr);
+  PetscCall(NMFSetHoldW(nmf, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
 /* A ground truth with another number of components is ignored with a warning, as in espm. */
 static PetscErrorCode LoadTruth(NMF nmf, MPI_Comm comm, const char specD[], const char specH[], PetscInt n, PetscInt k)
 {
@@ -375,12 +409,7 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
     PetscCall(ierr);
     m = c;
   }
-  if (o.transform[0]) {
-    /* transform: the learned W, held fixed (only H steps run) */
-    std::string spec = std::string(o.transform) + ":/W";
-    PetscCall(LoadReplicated(nmf, comm, spec.c_str(), m, k, "the learned W", NMFSetInitialW));
-    PetscCall(NMFSetHoldW(nmf, PETSC_TRUE));
-  }
+
   if (o.init_W[0]) PetscCall(LoadReplicated(nmf, comm, o.init_W, m, k, "the initial W", NMFSetInitialW));
   if (o.init_H[0]) PetscCall(LoadAbundance(nmf, o.init_H, "the initial H", NMFSetInitialH));
   if (o.fixed_W[0]) PetscCall(LoadReplicated(nmf, comm, o.fixed_W, m, k, "the fixed_W mask", NMFSetFixedW));
@@ -388,6 +417,7 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   if (o.true_D[0]) PetscCall(LoadTruth(nmf, comm, o.true_D, o.true_H, n, k));
   if (o.navigation_mask[0]) PetscCall(LoadNavigationMask(nmf, comm, o.navigation_mask));
   if (o.signal_mask[0]) PetscCall(LoadSignalMask(nmf, comm, o.signal_mask, info, n));
+  if (o.transform[0]) PetscCall(LoadLearnedW(nmf, comm, o.transform, m, k)); /* after the signal mask: the learned spectra may be NaN at its channels */
   if (o.init_W[0] || o.init_H[0] || o.transform[0])
     PetscCall(NMFSetInitType(nmf, NMF_INIT_CUSTOM));
   else {

@@ -11,6 +11,8 @@
 #   the same result; the result file holds /masks/navigation and /masks/signal, GW is NaN at the
 #   masked channels, the .hspy output opens in HyperSpy;
 # - NP ranks agree with 1 rank (1e-9); scripts/report.py draws the masks;
+# - -transform from the masked fit with the same signal mask holds its W (NaN rows included);
+#   without the mask it is refused in one line;
 # - a checkpoint written with the masks restarts with them, and is refused (one line) with other
 #   masks or none.
 # usage: masks.sh BUILD_DIR NP
@@ -94,6 +96,15 @@ assert np.array_equal(np.asarray(load.original_metadata.masks.navigation).reshap
 assert np.isnan(fac.data[:, sig]).all()
 print("masks OK")
 PY
+# -transform from the masked fit: with the same signal mask the learned W is held (NaN rows
+# included), without it the NaN spectra are refused in one line
+run "$np" "${opts[@]}" -o transformed.h5 -transform helper.h5 -signal_mask 4.15:4.35
+/usr/bin/python3 -c 'import h5py, numpy as np; a, b = h5py.File("helper.h5"), h5py.File("transformed.h5"); assert np.array_equal(a["W"][()], b["W"][()], equal_nan=True); assert np.isfinite(b["H"][()]).all()'
+set +e
+run "$np" "${opts[@]}" -o refused_t.h5 -transform helper.h5 >out.txt 2>err.txt
+rc=$?
+set -e
+[ $rc -ne 0 ] && [ "$(grep -c 'smoothnmf: error' err.txt)" = 1 ] && grep -q "same -signal_mask" err.txt && [ ! -e refused_t.h5 ] || { echo "FAIL: -transform of a masked fit without its mask:"; cat err.txt; exit 1; }
 # the report draws the masks (the excluded pixels outlined, the channels shaded): a PNG of its size
 /usr/bin/python3 "$src/scripts/report.py" helper.h5 -o report.png >/dev/null
 /usr/bin/python3 -c 'import matplotlib.image as m, sys; a = m.imread(sys.argv[1]); assert a.shape[:2] == (1000, 1600), a.shape' report.png
