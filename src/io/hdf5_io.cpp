@@ -628,9 +628,8 @@ try {
   int  nd   = NMFIOGetDims_Private(dset, d);
   bool fits = (nd == 2 && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->p) || (nd == 3 && nmf->has_shape && (PetscInt)d[0] == k && (PetscInt)d[1] == nmf->ny && (PetscInt)d[2] == nmf->nx);
   if (!fits) NMFIOCloseAll_Private(dset, file);
-  std::string got = "(";
-  for (int i = 0; i < nd; i++) got += std::to_string((long long)d[i]) + (i + 1 < nd ? ", " : ")");
-  const char *what = NULL;
+  const std::string got  = NMFIOShapeText_Private(nd, d);
+  const char       *what = NULL;
   PetscCall(PetscObjectGetName((PetscObject)H, &what));
   if (nmf->has_shape)
     PetscCheck(fits, nmf->comm, PETSC_ERR_ARG_SIZ, "%s '%s' has shape %s, expected (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ", %" PetscInt_FMT ")", what, spec, got.c_str(), k, nmf->ny, nmf->nx, k, nmf->p);

@@ -157,6 +157,13 @@ PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t 
   PetscFunctionReturn(0);
 }
 
+std::string NMFIOShapeText_Private(int nd, const hsize_t dims[])
+{
+  std::string t = "(";
+  for (int i = 0; i < nd; i++) t += std::to_string((long long)dims[i]) + (i + 1 < nd ? ", " : ")");
+  return t;
+}
+
 int NMFIOGetDims_Private(hid_t dset, hsize_t dims[8])
 {
   hid_t space = H5Dget_space(dset);

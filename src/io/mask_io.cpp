@@ -77,8 +77,7 @@ try {
   const bool     img  = nmf->has_shape && ns == 2 && (PetscInt)s[0] == nmf->ny && (PetscInt)s[1] == nmf->nx;
   const bool     flat = ns == 1 && (PetscInt)s[0] == nmf->p;
   if (!img && !flat) NMFIOCloseAll_Private(dset, file);
-  std::string got = "(";
-  for (int i = 0; i < nd; i++) got += std::to_string((long long)d[i]) + (i + 1 < nd ? ", " : ")");
+  const std::string got = NMFIOShapeText_Private(nd, d);
   if (nmf->has_shape)
     PetscCheck(img || flat, nmf->comm, PETSC_ERR_ARG_SIZ, "the navigation mask '%s' has shape %s, expected the navigation shape (%" PetscInt_FMT ", %" PetscInt_FMT ") or (%" PetscInt_FMT ")", spec, got.c_str(), nmf->ny, nmf->nx, nmf->p);
   else
@@ -145,8 +144,7 @@ try {
   int        nd   = NMFIOGetDims_Private(dset, d);
   const bool fits = (nd == 1 && (PetscInt)d[0] == n) || (nd == 2 && d[0] == 1 && (PetscInt)d[1] == n);
   if (!fits) NMFIOCloseAll_Private(dset, file);
-  std::string got = "(";
-  for (int i = 0; i < nd; i++) got += std::to_string((long long)d[i]) + (i + 1 < nd ? ", " : ")");
+  const std::string got = NMFIOShapeText_Private(nd, d);
   PetscCheck(fits, comm, PETSC_ERR_ARG_SIZ, "the signal mask '%s' has shape %s, expected (%" PetscInt_FMT ") values, one per channel", spec, got.c_str(), n);
   std::vector<double> v(PetscMax(n, (PetscInt)1));
   herr_t              st = ReadAsDoubles(dset, H5S_ALL, H5S_ALL, H5P_DEFAULT, (size_t)n, v.data());

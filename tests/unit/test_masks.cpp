@@ -154,6 +154,26 @@ TEST_CASE("masks: a navigation mask of zeros is no mask, bit for bit", "[masks]"
   PCALL(DMDestroy(&da));
 }
 
+/* the options of the cropped comparisons: lambda_L = 0, mu = 0, no simplex, the stopping rules on
+   (tol 1e-5, at most max_iter iterations); projected_gradient meets a negative decrease at once
+   on these maps, so its 40 iterations run without the rules */
+static std::function<void(NMF)> CroppedOptions(const char *type, bool l2, PetscInt max_iter)
+{
+  return [=](NMF nmf) {
+    PCALL(NMFSetType(nmf, type));
+    PCALL(NMFSetL2(nmf, l2 ? PETSC_TRUE : PETSC_FALSE));
+    PCALL(NMFSetLambdaL(nmf, 0));
+    PCALL(NMFSetMu(nmf, 1, (const PetscReal[]){0}));
+    PCALL(NMFSetForceSimplex(nmf, PETSC_FALSE));
+    PCALL(NMFSetTolerance(nmf, 1e-5));
+    PCALL(NMFSetMaxIter(nmf, max_iter));
+    if (!strcmp(type, NMFPROJECTEDGRADIENT)) {
+      PCALL(NMFSetNoStopCriterion(nmf, PETSC_TRUE));
+      PCALL(NMFSetMaxIter(nmf, 40));
+    }
+  };
+}
+
 /* Weighted equals cropped: lambda_L = 0, mu = 0, no simplex (the bisection's step count is global
    over the map), the stopping rules on: the masked fit and the fit of the kept pixels alone agree
    in n_iter, the stop reason, W, the kept H and every losses column, for each type and loss; the
@@ -170,23 +190,9 @@ TEST_CASE("masks: a masked fit equals the fit of the kept pixels", "[masks]")
   } cases[] = {{NMFLOGSURROGATE, false}, {NMFLOGSURROGATE, true}, {NMFL2SURROGATE, false}, {NMFPROJECTEDGRADIENT, false}};
   for (const Case &cs : cases) {
     INFO("type " << cs.type << (cs.l2 ? " with the l2 loss" : ""));
-    auto options = [&](NMF nmf) {
-      PCALL(NMFSetType(nmf, cs.type));
-      PCALL(NMFSetL2(nmf, cs.l2 ? PETSC_TRUE : PETSC_FALSE));
-      PCALL(NMFSetLambdaL(nmf, 0));
-      PCALL(NMFSetMu(nmf, 1, (const PetscReal[]){0}));
-      PCALL(NMFSetForceSimplex(nmf, PETSC_FALSE));
-      PCALL(NMFSetTolerance(nmf, 1e-5));
-      PCALL(NMFSetMaxIter(nmf, 400));
-      /* projected_gradient meets a negative decrease at once on this map: its iterations then run
-         without the rules */
-      if (!strcmp(cs.type, NMFPROJECTEDGRADIENT)) {
-        PCALL(NMFSetNoStopCriterion(nmf, PETSC_TRUE));
-        PCALL(NMFSetMaxIter(nmf, 40));
-      }
-    };
-    const MaskedFit masked = Fit(PETSC_COMM_WORLD, P, {}, true, options);
-    const MaskedFit crop   = Fit(PETSC_COMM_WORLD, P, kept, false, options);
+    const auto      options = CroppedOptions(cs.type, cs.l2, 400);
+    const MaskedFit masked  = Fit(PETSC_COMM_WORLD, P, {}, true, options);
+    const MaskedFit crop    = Fit(PETSC_COMM_WORLD, P, kept, false, options);
     REQUIRE(masked.n_iter == crop.n_iter);
     CHECK(masked.n_iter > 3);
     CHECK(masked.reason == crop.reason);
@@ -228,21 +234,9 @@ TEST_CASE("masks: a signal mask equals removing the channels", "[masks]")
   } cases[] = {{NMFLOGSURROGATE, false, true, false}, {NMFLOGSURROGATE, false, false, false}, {NMFLOGSURROGATE, true, true, false}, {NMFL2SURROGATE, false, true, true}, {NMFPROJECTEDGRADIENT, false, true, false}, {NMFPROJECTEDGRADIENT, false, false, true}};
   for (const Case &cs : cases) {
     INFO("type " << cs.type << (cs.l2 ? " with the l2 loss" : "") << (cs.G ? ", a known G" : ", the identity G") << (cs.pixels ? ", masked pixels too" : ""));
-    auto options = [&](NMF nmf) {
-      PCALL(NMFSetType(nmf, cs.type));
-      PCALL(NMFSetL2(nmf, cs.l2 ? PETSC_TRUE : PETSC_FALSE));
-      PCALL(NMFSetLambdaL(nmf, 0));
-      PCALL(NMFSetMu(nmf, 1, (const PetscReal[]){0}));
-      PCALL(NMFSetForceSimplex(nmf, PETSC_FALSE));
-      PCALL(NMFSetTolerance(nmf, 1e-5));
-      PCALL(NMFSetMaxIter(nmf, 300));
-      if (!strcmp(cs.type, NMFPROJECTEDGRADIENT)) {
-        PCALL(NMFSetNoStopCriterion(nmf, PETSC_TRUE));
-        PCALL(NMFSetMaxIter(nmf, 40));
-      }
-    };
-    const MaskedFit masked = Fit(PETSC_COMM_WORLD, P, {}, cs.pixels, options, {}, true, cs.G);
-    const MaskedFit crop   = Fit(PETSC_COMM_WORLD, P, cs.pixels ? keptp : std::vector<PetscInt>{}, false, options, kept, false, cs.G);
+    const auto      options = CroppedOptions(cs.type, cs.l2, 300);
+    const MaskedFit masked  = Fit(PETSC_COMM_WORLD, P, {}, cs.pixels, options, {}, true, cs.G);
+    const MaskedFit crop    = Fit(PETSC_COMM_WORLD, P, cs.pixels ? keptp : std::vector<PetscInt>{}, false, options, kept, false, cs.G);
     REQUIRE(masked.n_iter == crop.n_iter);
     CHECK(masked.n_iter > 3);
     CHECK(masked.reason == crop.reason);

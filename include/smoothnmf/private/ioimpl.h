@@ -32,6 +32,7 @@ PetscErrorCode NMFIOCreateFile_Private(MPI_Comm comm, const std::string &path, h
    checks that it holds numbers */
 PetscErrorCode NMFIOOpenDataset_Private(MPI_Comm comm, const char spec[], hid_t *file, hid_t *dset, std::string *dpath, bool allow_bool = false); /* allow_bool: also an enum (h5py bool), for masks */
 int            NMFIOGetDims_Private(hid_t dset, hsize_t dims[8]);
+std::string    NMFIOShapeText_Private(int nd, const hsize_t dims[]); /* "(d0, d1, ...)", for the messages */
 /* numpy's name of a dataset's stored type (uint16, float32, ...), or "other" */
 void NMFIOTypeName_Private(hid_t dset, char name[], size_t len);
 void NMFIOCloseAll_Private(hid_t dset, hid_t file);

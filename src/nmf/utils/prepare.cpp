@@ -123,9 +123,20 @@ static PetscErrorCode ConvertToDouble(NMF nmf)
   PetscFunctionReturn(0);
 }
 
+/* X was changed in place through its array: an application's Vec gets a new state */
+static PetscErrorCode MarkVecChanged(NMF nmf)
+{
+  PetscScalar *x;
+
+  PetscFunctionBegin;
+  if (!nmf->X) PetscFunctionReturn(0);
+  PetscCall(VecGetArray(nmf->X, &x));
+  PetscCall(VecRestoreArray(nmf->X, &x));
+  PetscFunctionReturn(0);
+}
+
 /* the signal mask: its channels of X set to 0, in place (stored values), so that the ratio
    X / (D H) is 0 there and nothing of them is read; ranks own pixels, so this is local */
-static PetscErrorCode MarkVecChanged(NMF nmf);
 static PetscErrorCode ZeroMaskedChannels(NMF nmf)
 {
   const size_t n = (size_t)nmf->n;
@@ -144,18 +155,6 @@ static PetscErrorCode ZeroMaskedChannels(NMF nmf)
   default: zero((double *)nmf->Xc); break;
   }
   PetscCall(MarkVecChanged(nmf));
-  PetscFunctionReturn(0);
-}
-
-/* X was changed in place through its array: an application's Vec gets a new state */
-static PetscErrorCode MarkVecChanged(NMF nmf)
-{
-  PetscScalar *x;
-
-  PetscFunctionBegin;
-  if (!nmf->X) PetscFunctionReturn(0);
-  PetscCall(VecGetArray(nmf->X, &x));
-  PetscCall(VecRestoreArray(nmf->X, &x));
   PetscFunctionReturn(0);
 }
 
