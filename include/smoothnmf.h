@@ -220,6 +220,29 @@ PetscErrorCode NMFGetReconstructionError(NMF nmf, PetscReal *err);
 PetscErrorCode NMFGetTimes(NMF nmf, PetscReal *init_seconds, PetscReal *fit_seconds);
 PetscErrorCode NMFGetScree(NMF nmf, PetscInt *N, const PetscReal **S, PetscReal *sum_squares);
 
+/* ================================================================ how many components: rank selection by stability, NMFk (nmfselectk.cpp)
+   For each k of a range, the fit of X and R fits of resampled copies of X with the object's
+   options; the R k spectra matched into k groups; the suggestion is the largest k whose minimum
+   silhouette reaches the threshold and whose relative error still improves (doc/select_k.md). */
+typedef enum { NMF_RESAMPLE_POISSON = 0, /* each count drawn again, Poisson(X) */
+               NMF_RESAMPLE_UNIFORM      /* NMFk's bootstrap by noise: X (1 + noise u), u uniform in [-1, 1) */
+} NMFResampleType;
+extern const char *const NMFResampleTypes[];
+PetscErrorCode           NMFSetSelectKRange(NMF nmf, PetscInt kmin, PetscInt kmax);
+PetscErrorCode           NMFGetSelectKRange(NMF nmf, PetscInt *kmin, PetscInt *kmax);
+PetscErrorCode           NMFSetSelectKResamples(NMF nmf, PetscInt R);
+PetscErrorCode           NMFGetSelectKResamples(NMF nmf, PetscInt *R);
+PetscErrorCode           NMFSetSelectKThreshold(NMF nmf, PetscReal threshold);
+PetscErrorCode           NMFGetSelectKThreshold(NMF nmf, PetscReal *threshold);
+PetscErrorCode           NMFSetSelectKMinImprovement(NMF nmf, PetscReal fraction);
+PetscErrorCode           NMFGetSelectKMinImprovement(NMF nmf, PetscReal *fraction);
+PetscErrorCode           NMFSetSelectKResampling(NMF nmf, NMFResampleType type, PetscReal noise);
+PetscErrorCode           NMFGetSelectKResampling(NMF nmf, NMFResampleType *type, PetscReal *noise);
+PetscErrorCode           NMFSelectK(NMF nmf);
+PetscErrorCode           NMFGetSelectKTable(NMF nmf, PetscInt *nk, const PetscInt **k, const PetscReal **silhouette_min, const PetscReal **silhouette_mean, const PetscReal **rel_error, const PetscReal **loss);
+PetscErrorCode           NMFGetSelectKSuggestion(NMF nmf, PetscInt *k);
+PetscErrorCode           NMFSelectKView(NMF nmf, PetscViewer viewer);
+
 /* ================================================================ using a fit (nmftransform.cpp) */
 PetscErrorCode NMFComputeLoss(NMF nmf, const PetscReal W[], Vec H, PetscReal losses[4]);
 PetscErrorCode NMFInverseTransform(NMF nmf, Vec Y);

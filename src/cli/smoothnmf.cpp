@@ -386,6 +386,14 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
   PetscCall(CLISetTestFault(nmf));
   PetscCall(ResolveShape(comm, o, info.ndims, info.dims, &ny, &nx, &n));
   PetscCall(NMFGetNComponents(nmf, &k));
+  {
+    PetscInt kmin, kmax;
+    PetscCall(NMFGetSelectKRange(nmf, &kmin, &kmax));
+    if (kmin > 0) { /* the selection's largest k, before reading */
+      PetscCheck(kmax <= n && kmax <= (ny > 0 ? ny * nx : nx), comm, PETSC_ERR_ARG_OUTOFRANGE, "-nmf_select_k %" PetscInt_FMT ":%" PetscInt_FMT ": KMAX is larger than the %s of the map (%" PetscInt_FMT "): give KMAX <= min(channels, pixels) = %" PetscInt_FMT, kmin, kmax, kmax > n ? "channels" : "pixels", kmax > n ? n : (ny > 0 ? ny * nx : nx), PetscMin(n, ny > 0 ? ny * nx : nx));
+      k = PetscMax(k, kmax);
+    }
+  }
   PetscCall(NMFCheckSizes(comm, n, ny, nx, k)); /* what must fit PETSc's indices, before reading */
   PetscCall(NMFCreateDataDM(comm, n, ny, nx, NULL, NULL, &da));
   PetscCall(PetscObjectSetName((PetscObject)da, o.input));
@@ -426,8 +434,16 @@ static PetscErrorCode Run(MPI_Comm comm, PetscBool *interrupted)
     PetscCheck(!help || init != NMF_INIT_CUSTOM, comm, PETSC_ERR_ARG_WRONG, "-nmf_init custom needs -init_W and/or -init_H");
   }
 
-  PetscCall(NMFSolve(nmf));
-  NMFConvergedReason reason;
+  /* -nmf_select_k: choose k by stability first (its fits stop on a signal as the fit does) */
+  PetscInt           kmin, kmax;
+  NMFConvergedReason reason = NMF_CONVERGED_ITERATING;
+  PetscCall(NMFGetSelectKRange(nmf, &kmin, &kmax));
+  if (kmin > 0) {
+    PetscCall(NMFSelectK(nmf));
+    PetscCall(NMFGetConvergedReason(nmf, &reason));
+    if (reason != NMF_INTERRUPTED) PetscCall(NMFSelectKView(nmf, PETSC_VIEWER_STDOUT_(comm)));
+  }
+  if (reason != NMF_INTERRUPTED) PetscCall(NMFSolve(nmf));
   PetscCall(NMFGetConvergedReason(nmf, &reason));
   if (reason == NMF_INTERRUPTED) { /* a checkpoint, no output: say how to resume */
     int      sig;

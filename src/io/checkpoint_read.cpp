@@ -57,7 +57,10 @@ PetscErrorCode NMFIOSetRestart(NMF nmf, const char path[], const NMFMapInfo *map
   PetscCheck(path && path[0], nmf->comm, PETSC_ERR_ARG_NULL, "NMFIOSetRestart needs a file name");
   PetscCall(OpenCheckpoint(nmf->comm, path, &file)); /* fail early, before the map is read */
   PetscCall(CheckFormat(nmf->comm, path, file));
+  const bool of_selection = H5Lexists(file, "select_k", H5P_DEFAULT) > 0;
   H5Fclose(file);
+  PetscCheck(of_selection || nmf->select.kmin == 0, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it is the checkpoint of one fit, not of a rank selection: restart it without -nmf_select_k", path);
+  PetscCheck(!of_selection || nmf->select.kmin > 0, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it is the checkpoint of a rank selection: restart it with the same -nmf_select_k", path);
   nmf->restart_file       = path;
   nmf->fingerprint_wanted = PETSC_TRUE;
   if (map) PetscCall(PetscStrncpy(nmf->fingerprint.dtype, map->dtype, sizeof(nmf->fingerprint.dtype)));
@@ -245,3 +248,111 @@ PetscErrorCode NMFRestoreCheckpoint_Private(NMF nmf)
   nmf->resumed = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
+
+/* ------------------------------------------------------------------ a rank selection's checkpoint */
+
+/* the settings of the selection that wrote the file against this run's */
+static PetscErrorCode CheckSelectKSettings(NMF nmf, const char *path, hid_t g)
+{
+  const NMFSelectKState &S    = nmf->select;
+  double                 kmin = -1, kmax = -1, R = -1, thr = NAN, imp = NAN, noise = NAN;
+  std::string            resampling;
+
+  PetscFunctionBegin;
+  const bool ok = NMFIOReadAttrDouble_Private(g, "kmin", &kmin) && NMFIOReadAttrDouble_Private(g, "kmax", &kmax) && NMFIOReadAttrDouble_Private(g, "resamples", &R) && NMFIOReadAttrDouble_Private(g, "threshold", &thr) && NMFIOReadAttrDouble_Private(g, "min_improvement", &imp) &&
+                  NMFIOReadAttrString_Private(g, "resampling", &resampling) && NMFIOReadAttrDouble_Private(g, "noise", &noise);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (the settings of /select_k are incomplete)", path);
+  PetscCheck((PetscInt)kmin == S.kmin && (PetscInt)kmax == S.kmax, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with -nmf_select_k %d:%d, this run has %d:%d", path, (int)kmin, (int)kmax, (int)S.kmin, (int)S.kmax);
+  PetscCheck((PetscInt)R == S.R, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with -nmf_select_k_resamples %d, this run has %d", path, (int)R, (int)S.R);
+  PetscCheck(resampling == NMFResampleTypes[S.resampling] && noise == S.noise, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with -nmf_select_k_resampling %s (noise %g), this run has %s (noise %g)", path, resampling.c_str(), noise, NMFResampleTypes[S.resampling], (double)S.noise);
+  PetscCheck(thr == S.threshold && imp == S.min_improvement, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with -nmf_select_k_threshold %g and -nmf_select_k_min_improvement %g, this run has %g and %g", path, thr, imp, (double)S.threshold, (double)S.min_improvement);
+  PetscFunctionReturn(0);
+}
+
+/* the table of a complete selection (the checkpoint of the fit that follows it) */
+static PetscErrorCode ReadSelectKTable(NMF nmf, const char *path, hid_t g)
+{
+  NMFSelectKState    &S = nmf->select;
+  std::vector<double> k;
+  double              suggested = 0;
+
+  PetscFunctionBegin;
+  bool ok = ReadSmall(g, "k", k) && ReadSmall(g, "silhouette_min", S.silhouette_min) && ReadSmall(g, "silhouette_mean", S.silhouette_mean) && ReadSmall(g, "rel_error", S.rel_error) && ReadSmall(g, "loss", S.loss) && NMFIOReadAttrDouble_Private(g, "suggested_k", &suggested);
+  ok      = ok && (PetscInt)k.size() == S.kmax - S.kmin + 1 && S.silhouette_min.size() == k.size() && S.silhouette_mean.size() == k.size() && S.rel_error.size() == k.size() && S.loss.size() == k.size() && suggested >= S.kmin && suggested <= S.kmax;
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (the table of /select_k is incomplete)", path);
+  S.k.assign(k.begin(), k.end());
+  S.suggested = (PetscInt)suggested;
+  S.complete  = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* the fits done before the stop */
+static PetscErrorCode ReadSelectKFits(NMF nmf, const char *path, hid_t g)
+{
+  NMFSelectKState &S  = nmf->select;
+  bool             ok = true;
+
+  PetscFunctionBegin;
+  S.fits.clear();
+  hid_t fg = H5Lexists(g, "fits", H5P_DEFAULT) > 0 ? H5Gopen2(g, "fits", H5P_DEFAULT) : -1;
+  ok       = fg >= 0;
+  for (PetscInt k = S.kmin; ok && k <= S.kmax; k++) {
+    S.fits.emplace_back();
+    NMFSelectKFits   &fk   = S.fits.back();
+    const std::string name = "k" + std::to_string(k);
+    fk.k                   = k;
+    if (H5Lexists(fg, name.c_str(), H5P_DEFAULT) <= 0) continue;
+    hid_t                kg   = H5Gopen2(fg, name.c_str(), H5P_DEFAULT);
+    double               done = -1;
+    std::vector<hsize_t> dims;
+    ok      = kg >= 0 && NMFIOReadAttrDouble_Private(kg, "done", &done) && NMFIOReadAttrDouble_Private(kg, "loss", &fk.loss) && NMFIOReadAttrDouble_Private(kg, "rel_error", &fk.rel_error) && ReadSmall(kg, "spectra", fk.spectra, &dims);
+    ok      = ok && done >= 1 && done <= S.R + 1 && dims.size() == 2 && dims[0] == (hsize_t)(done * k) && dims[1] == (hsize_t)nmf->n;
+    fk.done = ok ? (PetscInt)done : 0;
+    if (kg >= 0) H5Gclose(kg);
+  }
+  if (fg >= 0) H5Gclose(fg);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (the fits of /select_k are incomplete)", path);
+  PetscFunctionReturn(0);
+}
+
+/* NMFSelectK from a checkpoint (nmf->restart_file): the settings, the input and the parameters
+   are compared; a selection stopped in one of its fits gets the fits done before (the one in
+   progress is done again, from its start: the same fit), a complete one (stopped in the fit of the
+   suggested k) its table, and NMFSetUp then restores that fit's state. */
+PetscErrorCode NMFSelectKRestore_Private(NMF nmf)
+try {
+  const std::string path = nmf->restart_file;
+  hid_t             file;
+  double            random_state = -1, complete = 0;
+
+  PetscFunctionBegin;
+  PetscCall(OpenCheckpoint(nmf->comm, path.c_str(), &file));
+  PetscCall(CheckFormat(nmf->comm, path.c_str(), file));
+  hid_t g = H5Lexists(file, "select_k", H5P_DEFAULT) > 0 ? H5Gopen2(file, "select_k", H5P_DEFAULT) : -1;
+  if (g < 0) H5Fclose(file);
+  PetscCheck(g >= 0, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it is the checkpoint of one fit, not of a rank selection: restart it without -nmf_select_k", path.c_str());
+  const bool ok   = NMFIOReadAttrDouble_Private(g, "random_state", &random_state) && NMFIOReadAttrDouble_Private(g, "complete", &complete);
+  const bool seed = !nmf->random_state_set || (double)nmf->random_state == random_state;
+  if (!ok || !seed) {
+    H5Gclose(g);
+    H5Fclose(file);
+  }
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_UNEXPECTED, "cannot restart from '%s': the checkpoint is damaged (attributes of /select_k are missing)", path.c_str());
+  PetscCheck(seed, nmf->comm, PETSC_ERR_ARG_INCOMP, "cannot restart from '%s': it was written with random_state = %.0f, this run has random_state = %" PetscInt64_FMT, path.c_str(), random_state, nmf->random_state);
+  nmf->random_state     = (PetscInt64)random_state; /* drawn by the run that wrote it, or the same as given */
+  nmf->random_state_set = PETSC_TRUE;
+  PetscErrorCode ierr   = CheckSelectKSettings(nmf, path.c_str(), g);
+  if (!ierr) ierr = CheckInput(nmf, path.c_str(), file);
+  if (!ierr && complete) {
+    ierr = ReadSelectKTable(nmf, path.c_str(), g);
+    if (!ierr) nmf->k = nmf->select.suggested; /* the parameters of the fit that follows the selection */
+  }
+  if (!ierr) ierr = CheckParameters(nmf, path.c_str(), file);
+  if (!ierr && !complete) ierr = ReadSelectKFits(nmf, path.c_str(), g);
+  H5Gclose(g);
+  H5Fclose(file);
+  PetscCall(ierr);
+  if (!complete) nmf->restart_file.clear(); /* the fit of the suggested k starts afresh */
+  PetscFunctionReturn(0);
+}
+NMF_CATCH_EXCEPTIONS

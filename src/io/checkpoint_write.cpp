@@ -21,6 +21,37 @@ struct CheckpointCtx {
   PetscInt            last    = 0; /* the iteration of the last checkpoint written */
 };
 
+/* the parameters a restart must keep and the input's fingerprint (a checkpoint's /parameters, /input) */
+static herr_t WriteParametersAndInput(hid_t file, NMF nmf, const std::vector<NMFCheckpointParam> &params, PetscMPIInt rank)
+{
+  herr_t st = 0;
+  hid_t  pg = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  for (const NMFCheckpointParam &p : params) {
+    hsize_t len = (hsize_t)p.values.size();
+    st |= NMFIOWriteSmall_Private(pg, p.name.c_str(), 1, &len, p.values.data(), rank);
+    hid_t d = H5Dopen2(pg, p.name.c_str(), H5P_DEFAULT);
+    if (d >= 0) {
+      NMFIOAttrString_Private(d, "text", p.text);
+      H5Dclose(d);
+    } else
+      st = -1;
+  }
+  H5Gclose(pg);
+  const NMFFingerprint &f  = nmf->fingerprint;
+  hid_t                 ig = H5Gcreate2(file, "input", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  NMFIOAttrInt_Private(ig, "n", f.n);
+  NMFIOAttrInt_Private(ig, "p", f.p);
+  NMFIOAttrInt_Private(ig, "ny", f.ny);
+  NMFIOAttrInt_Private(ig, "nx", f.nx);
+  NMFIOAttrString_Private(ig, "dtype", f.dtype);
+  NMFIOAttrDoubles_Private(ig, "sum", &f.sum, 1);
+  NMFIOAttrDoubles_Private(ig, "sum_of_squares", &f.sumsq, 1);
+  NMFIOAttrU64_Private(ig, "hash", f.hash);
+  if (f.mask_hash) NMFIOAttrU64_Private(ig, "mask_hash", f.mask_hash); /* the masks of the fit (none: no attribute, as before) */
+  H5Gclose(ig);
+  return st;
+}
+
 static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
 {
   NMF                             nmf = (NMF)ctx_;
@@ -55,33 +86,10 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
     st |= NMFIOWriteSmall_Private(file, "scree", 1, &ds, nmf->scree.data(), rank);
   }
 
-  /* the parameters a restart must keep */
-  hid_t pg = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  for (const NMFCheckpointParam &p : params) {
-    hsize_t len = (hsize_t)p.values.size();
-    st |= NMFIOWriteSmall_Private(pg, p.name.c_str(), 1, &len, p.values.data(), rank);
-    hid_t d = H5Dopen2(pg, p.name.c_str(), H5P_DEFAULT);
-    if (d >= 0) {
-      NMFIOAttrString_Private(d, "text", p.text);
-      H5Dclose(d);
-    } else
-      st = -1;
-  }
-  H5Gclose(pg);
-
-  /* the input's fingerprint */
-  const NMFFingerprint &f  = nmf->fingerprint;
-  hid_t                 ig = H5Gcreate2(file, "input", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  NMFIOAttrInt_Private(ig, "n", f.n);
-  NMFIOAttrInt_Private(ig, "p", f.p);
-  NMFIOAttrInt_Private(ig, "ny", f.ny);
-  NMFIOAttrInt_Private(ig, "nx", f.nx);
-  NMFIOAttrString_Private(ig, "dtype", f.dtype);
-  NMFIOAttrDoubles_Private(ig, "sum", &f.sum, 1);
-  NMFIOAttrDoubles_Private(ig, "sum_of_squares", &f.sumsq, 1);
-  NMFIOAttrU64_Private(ig, "hash", f.hash);
-  if (f.mask_hash) NMFIOAttrU64_Private(ig, "mask_hash", f.mask_hash); /* the masks of the fit (none: no attribute, as before) */
-  H5Gclose(ig);
+  /* the parameters a restart must keep, the input's fingerprint, and the table of the rank
+     selection that chose k (NMFSelectK) */
+  st |= WriteParametersAndInput(file, nmf, params, rank);
+  if (nmf->select.complete) st |= NMFIOWriteSelectKGroup_Private(file, nmf, false, rank);
 
   /* the scalars of the iteration, and what identifies the file */
   hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
@@ -102,6 +110,84 @@ static PetscErrorCode WriteCheckpointBody(hid_t file, void *ctx_)
   NMFIOAttrDoubles_Private(root, "scree_sum_squares", &nmf->scree_sum_squares, 1);
   NMFIOAttrDoubles_Private(root, "fit_seconds", &fit_seconds, 1);
   NMFIOAttrU64_Private(root, "state_hash", state_hash);
+  H5Gclose(root);
+  PetscCall(NMFIOAllOK_Private(nmf->comm, st >= 0, &ok));
+  const std::string why = ok ? "" : NMFIOWriteFailureReason_Private(nmf->comm, file);
+  PetscCheck(ok, nmf->comm, PETSC_ERR_FILE_WRITE, "writing the checkpoint failed%s; the previous checkpoint, if any, is intact", why.empty() ? " (disk full?)" : why.c_str());
+  PetscFunctionReturn(0);
+}
+
+/* The group /select_k of a rank selection (NMFSelectK): its settings as attributes; when complete,
+   the table (datasets k, silhouette_min, silhouette_mean, rel_error, loss; attribute suggested_k),
+   and with fits = true the fits done so far (a checkpoint's: /select_k/fits/kK, attributes done,
+   loss, rel_error and the dataset spectra (done k, n)).  The result file and checkpoints. */
+herr_t NMFIOWriteSelectKGroup_Private(hid_t file, NMF nmf, bool fits, PetscMPIInt rank)
+{
+  const NMFSelectKState &S  = nmf->select;
+  herr_t                 st = 0;
+  hid_t                  g  = H5Gcreate2(file, "select_k", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) return -1;
+  NMFIOAttrInt_Private(g, "kmin", S.kmin);
+  NMFIOAttrInt_Private(g, "kmax", S.kmax);
+  NMFIOAttrInt_Private(g, "resamples", S.R);
+  NMFIOAttrDoubles_Private(g, "threshold", &S.threshold, 1);
+  NMFIOAttrDoubles_Private(g, "min_improvement", &S.min_improvement, 1);
+  NMFIOAttrString_Private(g, "resampling", NMFResampleTypes[S.resampling]);
+  NMFIOAttrDoubles_Private(g, "noise", &S.noise, 1);
+  NMFIOAttrInt_Private(g, "random_state", nmf->random_state);
+  NMFIOAttrInt_Private(g, "complete", S.complete ? 1 : 0);
+  NMFIOAttrDoubles_Private(g, "seconds", &S.seconds, 1);
+  if (S.complete) {
+    hsize_t             nk = (hsize_t)S.k.size();
+    std::vector<double> kd(S.k.begin(), S.k.end());
+    st |= NMFIOWriteSmall_Private(g, "k", 1, &nk, kd.data(), rank);
+    st |= NMFIOWriteSmall_Private(g, "silhouette_min", 1, &nk, S.silhouette_min.data(), rank);
+    st |= NMFIOWriteSmall_Private(g, "silhouette_mean", 1, &nk, S.silhouette_mean.data(), rank);
+    st |= NMFIOWriteSmall_Private(g, "rel_error", 1, &nk, S.rel_error.data(), rank);
+    st |= NMFIOWriteSmall_Private(g, "loss", 1, &nk, S.loss.data(), rank);
+    NMFIOAttrInt_Private(g, "suggested_k", S.suggested);
+  }
+  if (fits) {
+    hid_t fg = H5Gcreate2(g, "fits", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (const NMFSelectKFits &fk : S.fits) {
+      if (!fk.done) continue;
+      const std::string name = "k" + std::to_string(fk.k);
+      hid_t             kg   = H5Gcreate2(fg, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      NMFIOAttrInt_Private(kg, "done", fk.done);
+      NMFIOAttrDoubles_Private(kg, "loss", &fk.loss, 1);
+      NMFIOAttrDoubles_Private(kg, "rel_error", &fk.rel_error, 1);
+      hsize_t d[2] = {(hsize_t)(fk.done * fk.k), (hsize_t)nmf->n};
+      st |= NMFIOWriteSmall_Private(kg, "spectra", 2, d, fk.spectra.data(), rank);
+      st |= kg < 0 ? -1 : H5Gclose(kg);
+    }
+    st |= fg < 0 ? -1 : H5Gclose(fg);
+  }
+  H5Gclose(g);
+  return st;
+}
+
+/* A selection's checkpoint, written between two iterations of one of its fits: the fits done
+   (/select_k), the parameters and the input of the object that runs it; no W or H (the fit in
+   progress is done again on a restart) */
+static PetscErrorCode WriteSelectKCheckpointBody(hid_t file, void *ctx_)
+{
+  NMF                             nmf = (NMF)ctx_;
+  PetscMPIInt                     rank, size;
+  herr_t                          st = 0;
+  bool                            ok;
+  std::vector<NMFCheckpointParam> params;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(nmf->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(nmf->comm, &size));
+  PetscCall(NMFCheckpointParams_Private(nmf, params));
+  st |= NMFIOWriteSelectKGroup_Private(file, nmf, true, rank);
+  st |= WriteParametersAndInput(file, nmf, params, rank);
+  hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+  NMFIOAttrString_Private(root, "format", NMF_CHECKPOINT_FORMAT);
+  NMFIOAttrInt_Private(root, "format_version", NMF_CHECKPOINT_VERSION);
+  NMFIOAttrInt_Private(root, "n_ranks", size);
+  NMFIOAttrInt_Private(root, "random_state", nmf->random_state);
   H5Gclose(root);
   PetscCall(NMFIOAllOK_Private(nmf->comm, st >= 0, &ok));
   const std::string why = ok ? "" : NMFIOWriteFailureReason_Private(nmf->comm, file);
@@ -139,7 +225,12 @@ static PetscErrorCode CheckpointMonitor(NMF nmf, PetscInt it, void *ctx_)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, nmf->comm));
   const bool due = flags[0] || flags[1] || (ctx->every > 0 && it % ctx->every == 0);
   if (!due) PetscFunctionReturn(0);
-  PetscCall(NMFIOWriteCheckpoint(nmf, ctx->path.c_str()));
+  if (nmf->select_parent) { /* a fit of a selection: the selection's fits done so far */
+    NMF parent = nmf->select_parent;
+    PetscCheck(parent->fingerprint_wanted, nmf->comm, PETSC_ERR_ORDER, "a checkpoint needs the input's fingerprint: call NMFIOSetCheckpoint or NMFIOSetRestart before NMFSelectK");
+    PetscCall(NMFIOWriteAtomic_Private(nmf->comm, ctx->path.c_str(), 0, WriteSelectKCheckpointBody, parent));
+  } else
+    PetscCall(NMFIOWriteCheckpoint(nmf, ctx->path.c_str()));
   ctx->last   = it;
   ctx->t_last = MPI_Wtime();
   if (flags[0]) {

@@ -785,7 +785,8 @@ static PetscErrorCode WriteResultBody(hid_t file, void *ctx_)
       H5Dclose(d);
     }
   }
-  if (nmf->nav_mask || !nmf->signal_mask.empty()) { /* the masks of the fit, 1 = excluded */
+  if (nmf->select.complete) st |= NMFIOWriteSelectKGroup_Private(file, nmf, false, rank); /* the table of NMFSelectK that chose k */
+  if (nmf->nav_mask || !nmf->signal_mask.empty()) {                                       /* the masks of the fit, 1 = excluded */
     hid_t mg = H5Gcreate2(file, "masks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (nmf->nav_mask) { /* (1, ny, nx) or (1, p), as -navigation_mask reads it */
       PetscCall(NMFIOWriteComponentMajor_Private(mg, "navigation", nmf->daX, nmf->nav_mask, &sh));

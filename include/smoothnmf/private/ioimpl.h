@@ -104,8 +104,10 @@ PetscErrorCode NMFCheckpointParams_Private(NMF nmf, std::vector<NMFCheckpointPar
 PetscErrorCode NMFCheckpointStateHash_Private(NMF nmf, uint64_t *hash);
 /* the names of the losses columns, joined with commas */
 std::string NMFCheckpointLossNames_Private(NMF nmf);
-void        NMFIOAttrU64_Private(hid_t obj, const char *name, uint64_t v);
-bool        NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v);
+/* /select_k of a rank selection: settings, the table when complete, with fits the fits done (checkpoint_write.cpp) */
+herr_t NMFIOWriteSelectKGroup_Private(hid_t file, NMF nmf, bool fits, PetscMPIInt rank);
+void   NMFIOAttrU64_Private(hid_t obj, const char *name, uint64_t v);
+bool   NMFIOReadAttrU64_Private(hid_t obj, const char *name, uint64_t *v);
 
 /* ---------------------------------------------------------------- axes (hspy_io.cpp) */
 

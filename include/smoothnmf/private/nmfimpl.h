@@ -58,6 +58,32 @@ PETSC_EXTERN PetscErrorCode NMFCreate_LogSurrogate(NMF);
 PETSC_EXTERN PetscErrorCode NMFCreate_L2Surrogate(NMF);
 PETSC_EXTERN PetscErrorCode NMFCreate_ProjectedGradient(NMF);
 
+/* The rank selection by stability (NMFSelectK, nmfselectk.cpp; doc/select_k.md): its settings,
+   the fits done so far (what a checkpoint keeps) and the table.  For each k of the range, the fit
+   of X itself (its loss, relative error and unit spectra) and R fits of resampled copies of X
+   (their unit spectra); the R k spectra matched into k groups give the silhouettes. */
+struct NMFSelectKFits {
+  PetscInt            k    = 0;
+  PetscInt            done = 0; /* fits done for this k: 0 none, 1 the fit of X, 1 + r with r resamples */
+  double              loss = 0, rel_error = 0;
+  std::vector<double> spectra; /* done k n values: the unit spectra of each fit done (fit of X first), component-major */
+};
+struct NMFSelectKState {
+  PetscInt                    kmin = 0, kmax = 0;    /* the range; 0, 0: no selection */
+  PetscInt                    R               = 10;  /* resampled copies per k */
+  PetscReal                   threshold       = 0.8; /* of the minimum silhouette */
+  NMFResampleType             resampling      = NMF_RESAMPLE_POISSON;
+  PetscReal                   noise           = 0.03;       /* NMF_RESAMPLE_UNIFORM: X (1 + noise u), u uniform in [-1, 1) */
+  PetscReal                   min_improvement = 0.0;        /* the relative error must fall by more than this fraction from the previous k */
+  PetscBool                   random_starts   = PETSC_TRUE; /* the resampled copies start from random W, H (NMFk), not from the run's init */
+  std::vector<NMFSelectKFits> fits;                         /* one per k of the range, kmin first */
+  std::vector<PetscInt>       k;                            /* the table, once complete */
+  std::vector<double>         silhouette_min, silhouette_mean, rel_error, loss;
+  PetscInt                    suggested = 0; /* 0 until complete */
+  PetscBool                   complete  = PETSC_FALSE;
+  PetscReal                   seconds   = 0; /* wall time of the selection's fits */
+};
+
 /* The object.  PetscHeaderCreate allocates it zeroed; NMFCreate then begins the lifetime of its
    C++ members (the defaults below) over that memory, keeping the header. */
 struct _p_NMF {
@@ -182,6 +208,8 @@ struct _p_NMF {
   double              fit_seconds_before = 0;                          /* iteration time spent before a restart */
   double              fit_start          = 0;                          /* MPI_Wtime() at the start, less fit_seconds_before */
   std::string         restart_file;                                    /* NMFIOSetRestart: read instead of initializing */
+  NMFSelectKState     select;                                          /* the rank selection (NMFSelectK) */
+  NMF                 select_parent      = nullptr;                    /* a fit of a selection: the object that runs it (not referenced) */
   PetscBool           fingerprint_wanted = PETSC_FALSE;                /* take the input's fingerprint in NMFSetUp */
   NMFFingerprint      fingerprint;                                     /* of the raw X, before preparation */
 };
@@ -256,6 +284,12 @@ static inline bool NMFPixelHeld_Private(NMF nmf, PetscInt q) { return nmf->lambd
 
 /* the number of values of X this rank holds (a 64-bit size) */
 static inline size_t NMFLocalSizeX_Private(NMF nmf) { return (size_t)nmf->p_local * (size_t)nmf->n; }
+/* X as an array of the given type on da, owned by the object (freed with it) or shared */
+PetscErrorCode NMFSetDataShared_Private(NMF nmf, DM da, NMFDataType type, void *array, PetscBool owned);
+/* nmfselectk.cpp: the -nmf_select_k options (inside NMFSetFromOptions); checkpoint_read.cpp: the
+   fits done before a stop, from nmf->restart_file (a selection's checkpoint) */
+PetscErrorCode NMFSelectKSetFromOptions_Private(NMF nmf, PetscOptionItems *PetscOptionsObject);
+PetscErrorCode NMFSelectKRestore_Private(NMF nmf);
 /* releases X (the array when the object owns it, the application's Vec) */
 PetscErrorCode NMFDestroyData_Private(NMF nmf);
 
@@ -402,6 +436,22 @@ static inline uint64_t NMFHashValue_Private(uint64_t index, double v)
   memcpy(&bits, &v, sizeof bits);
   return NMFHashMix_Private(bits ^ NMFHashMix_Private(index));
 }
+
+/* resample.cpp: a resampled copy of X (as given, X = xscale * stored) as float32 (PetscMalloc'ed,
+   p_local n values): Poisson(X) or X (1 + noise u), each value drawn from (seed, stream, its global
+   index pixel n + channel), the same at any rank count.  Non-finite or negative values are copied
+   (the preparation of the copy refuses them).  Collective only through errors. */
+PetscErrorCode NMFResampleData_Private(NMF nmf, NMFResampleType type, PetscReal noise, PetscInt64 seed, PetscInt64 stream, float **copy);
+double         NMFKeyedPoisson_Private(double lambda, PetscInt64 seed, PetscInt64 stream, PetscInt64 index);
+
+/* cluster.cpp: the matched clustering of NMFk.  spectra: R runs of k unit vectors of length n
+   (run-major, then component); each run gives one vector to each of the k groups (an optimal
+   assignment against the centroids, which start at init, k unit vectors, and move to the normalized
+   means).  label[r k + j] is the group of run r's vector j.  The silhouettes use the cosine distance
+   1 - a.b: the minimum over the groups of their mean, and the mean over every vector (k = 1: 1). */
+PetscErrorCode NMFLinearAssignment_Private(PetscInt k, const double cost[], PetscInt assign[]);
+PetscErrorCode NMFMatchedClusters_Private(PetscInt R, PetscInt k, PetscInt n, const double spectra[], const double init[], std::vector<PetscInt> &label);
+PetscErrorCode NMFSilhouettes_Private(PetscInt R, PetscInt k, PetscInt n, const double spectra[], const std::vector<PetscInt> &label, double *smin, double *smean);
 
 /* checkpoint_read.cpp: W, H and the iteration state from nmf->restart_file, after the checks */
 PetscErrorCode NMFRestoreCheckpoint_Private(NMF nmf);

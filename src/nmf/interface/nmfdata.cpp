@@ -123,6 +123,19 @@ try {
 }
 NMF_CATCH_EXCEPTIONS
 
+/* X given as an array of type `type` on da: owned (freed by the object) or shared (another
+   object's, which outlives this one: the fits of NMFSelectK) */
+PetscErrorCode NMFSetDataShared_Private(NMF nmf, DM da, NMFDataType type, void *array, PetscBool owned)
+{
+  PetscFunctionBegin;
+  PetscCall(SetDataLayout(nmf, da));
+  nmf->xtype    = type;
+  nmf->xscale   = 1.0;
+  nmf->Xc       = array;
+  nmf->Xc_owned = owned;
+  PetscFunctionReturn(0);
+}
+
 /*@
    NMFGetAbundanceDM - Gets the DMDA of H: k dof per pixel, the ownership of the data's DMDA.
 

@@ -38,6 +38,7 @@ static PetscErrorCode ReadOption(NMF nmf, const char *opt, const char *expected,
 .  -nmf_mu <0> - one value or one per component, NMFSetMu()
 .  -nmf_view [viewer] - NMFView() after NMFSolve()
 .  -nmf_monitor - the progress line (on when verbose > 0)
+.  -nmf_select_k KMIN:KMAX - the range of NMFSelectK() (and -nmf_select_k_resamples, _threshold, _resampling, _noise, _min_improvement)
 -  -help - every option with its type and current value
 
    Level: beginner
@@ -106,6 +107,7 @@ try {
   PetscCall(PetscOptionsBool("-nmf_monitor", "the progress line every eval_print iterations (NMFMonitorDefault)", "NMFMonitorSet", mon, &mon, &flg));
   if (flg) nmf->monitor_default = mon ? 1 : 0;
   PetscCall(PetscOptionsName("-nmf_view", "print the object after the solve: -nmf_view [ascii[:FILE]]", "NMFView", NULL));
+  PetscCall(NMFSelectKSetFromOptions_Private(nmf, PetscOptionsObject));
   if (nmf->ops->setfromoptions) PetscCall((*nmf->ops->setfromoptions)(nmf, PetscOptionsObject));
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)nmf, PetscOptionsObject));
   PetscOptionsEnd();
