@@ -35,6 +35,10 @@
 #   9. the masks (section "masks", scripts/benchmark/mask_cost.py): the program on the real map, k 4,
 #      without masks, with the vacuum helper and an energy range, with a scattered 20% of the pixels
 #      and the range, alternated; target: each masked run at most 1.1 x the unmasked per iteration.
+#  10. the rank selection (section "select_k", scripts/benchmark/select_k_cost.py): -nmf_select_k 2:5,
+#      R 4, on the real map, against the same single fits run one by one; target: at most 1.05 x their
+#      sum; and how often it finds the true k on generated maps (scripts/benchmark/select_k_accuracy.py,
+#      with SELECT_K_ACCURACY=1: 15 maps, about half an hour); target 90%.
 #
 # usage: scripts/benchmark.sh [--quick] [--no-sklearn] [--wait-idle[=SECONDS]] [--summary] [--only-k] [--read]
 #   --quick       only the real map (uint8) and the 400 x 400 float64 map at 1 and 2 ranks, 200 x 200 at 2
@@ -49,6 +53,7 @@
 #   --read        only the read section (with --quick: the smaller map)
 #   --python      only the Python section
 #   --masks       only the masks section
+#   --select-k    only the rank selection section
 # environment: BUILD (build directory, default build), REAL_MAP (default ../shared/data/real_edx_80x80.hspy),
 #   BENCH_TMP (where the generated maps go, default a new directory under /tmp), BENCH_OUT (where the
 #   logs and summary are kept, default $BUILD/benchmark), ITERS_REAL (30), ITERS_BIG (10), BIG (400),
@@ -60,7 +65,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./scripts/mpi-env.sh
 
-quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0 python_only=0 masks_only=0
+quick=0 sklearn=1 wait_idle=0 summary_only=0 only_k=0 read_only=0 python_only=0 masks_only=0 select_k_only=0
 for a in "$@"; do
   case $a in
   --quick) quick=1 ;;
@@ -70,6 +75,7 @@ for a in "$@"; do
   --only-k) only_k=1 ;;
   --python) python_only=1 ;;
   --masks) masks_only=1 ;;
+  --select-k) select_k_only=1 ;;
   --wait-idle) wait_idle=300 ;;
   --wait-idle=*) wait_idle=${a#--wait-idle=} ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -195,6 +201,21 @@ masks_section() {
   fi
 }
 
+select_k_section() {
+  echo
+  echo "=== select_k: the cost of the rank selection on $(basename "$REAL_MAP")"
+  if [ ! -f "$REAL_MAP" ]; then
+    echo "(the real map $REAL_MAP is missing: skipped)"
+  else
+    cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_cli smoothnmf_demo_map >/dev/null 2>&1
+    idle
+    "$PYTHON" scripts/benchmark/select_k_cost.py "$BUILD" "$REAL_MAP" | tee "$OUT/select_k.txt"
+    if [ "${SELECT_K_ACCURACY:-0}" = 1 ]; then
+      "$PYTHON" scripts/benchmark/select_k_accuracy.py "$BUILD" --min-share 0 -nmf_tol 1e-7 -nmf_max_iter 3000 | tee -a "$OUT/select_k.txt"
+    fi
+  fi
+}
+
 # 1. build (configures when needed; a no-op when up to date)
 cmake --build "$BUILD" -j"$(nproc)" --target smoothnmf_benchmark smoothnmf_demo_map >/dev/null
 
@@ -245,6 +266,11 @@ fi
 if [ $masks_only = 1 ]; then
   mkdir -p "$OUT"
   masks_section
+  exit 0
+fi
+if [ $select_k_only = 1 ]; then
+  mkdir -p "$OUT"
+  select_k_section
   exit 0
 fi
 
@@ -376,6 +402,7 @@ rm -f "$TMP"/map_*.hspy
 [ $quick = 1 ] || read_section
 [ $quick = 1 ] || python_section
 [ $quick = 1 ] || masks_section
+[ $quick = 1 ] || select_k_section
 [ $quick = 1 ] || [ "${SCALE:-1}" = 0 ] || scale_run
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/header.txt"
 
@@ -384,6 +411,7 @@ summary
 [ -f "$OUT/read.txt" ] && { echo; cat "$OUT/read.txt"; }
 [ -f "$OUT/python.txt" ] && { echo; cat "$OUT/python.txt"; }
 [ -f "$OUT/masks.txt" ] && { echo; cat "$OUT/masks.txt"; }
+[ -f "$OUT/select_k.txt" ] && { echo; cat "$OUT/select_k.txt"; }
 scale_summary
 echo
 echo "logs and summary: $OUT"

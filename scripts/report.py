@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Turns a smoothnmf result file into one PNG: the k abundance maps (/H) on the input's
 navigation axes, the k spectra (/GW) on its energy axis (with units when known), the loss
-curve (/losses) and, when the run computed it (-nmf_scree N), the scree plot of X.  The masks
+curve (/losses), when the run computed it (-nmf_scree N) the scree plot of X, and when it chose k
+(-nmf_select_k KMIN:KMAX) the selection curves: the minimum and mean silhouettes and the relative
+error by k, with the threshold and the suggested k.  The masks
 of the fit (/masks, -navigation_mask and -signal_mask) are drawn: the excluded pixels outlined in
 red on each map, the excluded channels shaded on the spectra.
 
@@ -68,7 +70,13 @@ def load(path):
             "title": text(f["axes"].attrs.get("title", "")) if "axes" in f else "",
             "nav_mask": f["masks/navigation"][...].astype(bool) if "masks/navigation" in f else None,
             "signal_mask": f["masks/signal"][...].astype(bool) if "masks/signal" in f else None,
+            "select_k": None,
         }
+        if "select_k/k" in f:
+            g = f["select_k"]
+            r["select_k"] = {name: g[name][...] for name in ("k", "silhouette_min", "silhouette_mean", "rel_error")}
+            r["select_k"]["suggested"] = int(g.attrs["suggested_k"])
+            r["select_k"]["threshold"] = float(g.attrs["threshold"])
         if r["nav_mask"] is not None:
             r["nav_mask"] = r["nav_mask"].reshape(r["H"].shape[1:])
         H, n = r["H"], r["GW"].shape[0]
@@ -153,17 +161,39 @@ def plot_scree(ax, r):
     ax.set_title("scree of X")
 
 
+def plot_select_k(ax, r):
+    t = r["select_k"]
+    ax.plot(t["k"], t["silhouette_min"], "o-", ms=4, label="silhouette (min)")
+    ax.plot(t["k"], t["silhouette_mean"], "s--", ms=3, lw=0.9, label="silhouette (mean)")
+    ax.axhline(t["threshold"], color="gray", ls=":", lw=0.8)
+    ax.axvline(t["suggested"], color="red", ls="--", lw=0.8, label="suggested k = %d" % t["suggested"])
+    ax.set_ylim(min(-0.2, float(np.min(t["silhouette_min"])) - 0.05), 1.05)
+    ax.set_xlabel("n_components")
+    ax.set_ylabel("silhouette")
+    err = ax.twinx()
+    err.plot(t["k"], t["rel_error"], "^-", color="C2", ms=4, lw=0.9, label="relative error")
+    err.set_ylabel("relative error", color="C2")
+    err.tick_params(axis="y", labelcolor="C2", labelsize=7)
+    lines = ax.get_legend_handles_labels()
+    more = err.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize=7, loc="lower left")
+    ax.set_title("choosing k by stability (select_k)")
+
+
 def report(path, out, dpi):
     r = load(path)
     fig = plt.figure(figsize=FIG_INCHES, dpi=dpi)
     outer = fig.add_gridspec(2, 1, height_ratios=[1.15, 1.0], hspace=0.3, left=0.05, right=0.98, top=0.91, bottom=0.07)
     plot_maps(fig, outer[0], r)
-    has_scree = r["scree"] is not None and len(r["scree"]) > 0
-    bottom = outer[1].subgridspec(1, 3 if has_scree else 2, width_ratios=[2, 1, 1] if has_scree else [2, 1], wspace=0.25)
-    plot_spectra(fig.add_subplot(bottom[0]), r)
-    plot_losses(fig.add_subplot(bottom[1]), r)
-    if has_scree:
-        plot_scree(fig.add_subplot(bottom[2]), r)
+    panels = ["maps", "spectra", "losses"]
+    if r["scree"] is not None and len(r["scree"]) > 0:
+        panels.append("scree")
+    if r["select_k"] is not None:
+        panels.append("select_k")
+    bottom = outer[1].subgridspec(1, len(panels) - 1, width_ratios=[2] + [1] * (len(panels) - 2), wspace=0.3)
+    draw = {"spectra": plot_spectra, "losses": plot_losses, "scree": plot_scree, "select_k": plot_select_k}
+    for j, name in enumerate(panels[1:]):
+        draw[name](fig.add_subplot(bottom[j]), r)
     a = r["attrs"]
     title = "smoothnmf: %s, k = %s" % (r["title"] or text(a.get("input", path)), text(a.get("n_components", r["H"].shape[0])))
     if "reconstruction_err" in a:
@@ -171,6 +201,7 @@ def report(path, out, dpi):
     fig.suptitle(title, fontsize=13)
     fig.savefig(out, dpi=dpi)  # a fixed size: no tight bounding box
     plt.close(fig)
+    return panels
 
 
 def main(argv):
@@ -181,11 +212,11 @@ def main(argv):
     args = p.parse_args(argv)
     out = args.output or (args.result.rsplit(".", 1)[0] + ".png")
     try:
-        report(args.result, out, args.dpi)
+        panels = report(args.result, out, args.dpi)
     except (OSError, ValueError, KeyError) as e:
         print("report.py: error: %s" % e, file=sys.stderr)
         return 1
-    print("wrote %s" % out)
+    print("wrote %s (%s)" % (out, ", ".join(panels)))
     return 0
 
 

@@ -305,7 +305,7 @@ static PetscErrorCode ReadSelectKFits(NMF nmf, const char *path, hid_t g)
     hid_t                kg   = H5Gopen2(fg, name.c_str(), H5P_DEFAULT);
     double               done = -1;
     std::vector<hsize_t> dims;
-    ok      = kg >= 0 && NMFIOReadAttrDouble_Private(kg, "done", &done) && NMFIOReadAttrDouble_Private(kg, "loss", &fk.loss) && NMFIOReadAttrDouble_Private(kg, "rel_error", &fk.rel_error) && ReadSmall(kg, "spectra", fk.spectra, &dims);
+    ok      = kg >= 0 && NMFIOReadAttrDouble_Private(kg, "done", &done) && NMFIOReadAttrDouble_Private(kg, "loss", &fk.loss) && NMFIOReadAttrDouble_Private(kg, "rel_error", &fk.rel_error) && ReadSmall(kg, "spectra", fk.spectra, &dims) && ReadSmall(kg, "n_iter", fk.n_iter);
     ok      = ok && done >= 1 && done <= S.R + 1 && dims.size() == 2 && dims[0] == (hsize_t)(done * k) && dims[1] == (hsize_t)nmf->n;
     fk.done = ok ? (PetscInt)done : 0;
     if (kg >= 0) H5Gclose(kg);

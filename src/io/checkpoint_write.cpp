@@ -146,6 +146,12 @@ herr_t NMFIOWriteSelectKGroup_Private(hid_t file, NMF nmf, bool fits, PetscMPIIn
     st |= NMFIOWriteSmall_Private(g, "rel_error", 1, &nk, S.rel_error.data(), rank);
     st |= NMFIOWriteSmall_Private(g, "loss", 1, &nk, S.loss.data(), rank);
     NMFIOAttrInt_Private(g, "suggested_k", S.suggested);
+    if (S.fits.size() == S.k.size()) { /* the iterations of every fit: (k, 1 + R), the fit of X first */
+      std::vector<double> it;
+      for (const NMFSelectKFits &fk : S.fits) it.insert(it.end(), fk.n_iter.begin(), fk.n_iter.end());
+      hsize_t d[2] = {nk, (hsize_t)(S.R + 1)};
+      if (it.size() == nk * (S.R + 1)) st |= NMFIOWriteSmall_Private(g, "n_iter", 2, d, it.data(), rank);
+    }
   }
   if (fits) {
     hid_t fg = H5Gcreate2(g, "fits", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -158,6 +164,8 @@ herr_t NMFIOWriteSelectKGroup_Private(hid_t file, NMF nmf, bool fits, PetscMPIIn
       NMFIOAttrDoubles_Private(kg, "rel_error", &fk.rel_error, 1);
       hsize_t d[2] = {(hsize_t)(fk.done * fk.k), (hsize_t)nmf->n};
       st |= NMFIOWriteSmall_Private(kg, "spectra", 2, d, fk.spectra.data(), rank);
+      hsize_t di = (hsize_t)fk.done;
+      st |= NMFIOWriteSmall_Private(kg, "n_iter", 1, &di, fk.n_iter.data(), rank);
       st |= kg < 0 ? -1 : H5Gclose(kg);
     }
     st |= fg < 0 ? -1 : H5Gclose(fg);

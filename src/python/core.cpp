@@ -386,6 +386,55 @@ public:
     }
     if (ierr) Raise(ierr);
   }
+  /* NMFSelectK with these settings; afterwards n_components is the suggestion (solve() fits it) */
+  void SelectK(PetscInt kmin, PetscInt kmax, PetscInt R, PetscReal threshold, const std::string &resampling, PetscReal noise, PetscReal min_improvement)
+  {
+    NMFResampleType type;
+    if (resampling == "poisson")
+      type = NMF_RESAMPLE_POISSON;
+    else if (resampling == "uniform")
+      type = NMF_RESAMPLE_UNIFORM;
+    else
+      throw py::value_error("resampling must be 'poisson' or 'uniform', not '" + resampling + "'");
+    CALL(NMFSetSelectKRange(Get(), kmin, kmax));
+    CALL(NMFSetSelectKResamples(Get(), R));
+    CALL(NMFSetSelectKThreshold(Get(), threshold));
+    CALL(NMFSetSelectKResampling(Get(), type, noise));
+    CALL(NMFSetSelectKMinImprovement(Get(), min_improvement));
+    ClearInterrupt();
+    NMF            nmf = Get();
+    PetscErrorCode ierr;
+    {
+      LibraryCall            scope;
+      py::gil_scoped_release nogil;
+      ierr = NMFSelectK(nmf);
+    }
+    if (ierr) Raise(ierr);
+  }
+  /* the table of NMFSelectK: a dict of arrays, and suggested_k */
+  py::dict GetSelectKTable()
+  {
+    PetscInt         nk, sk;
+    const PetscInt  *k;
+    const PetscReal *smin, *smean, *rel, *loss;
+    CALL(NMFGetSelectKTable(Get(), &nk, &k, &smin, &smean, &rel, &loss));
+    CALL(NMFGetSelectKSuggestion(Get(), &sk));
+    auto col = [nk](const PetscReal *v) {
+      py::array_t<double> a((ssize_t)nk);
+      std::copy(v, v + nk, a.mutable_data());
+      return a;
+    };
+    py::array_t<long long> ka((ssize_t)nk);
+    for (PetscInt j = 0; j < nk; j++) ka.mutable_data()[j] = k[j];
+    py::dict d;
+    d["k"]               = ka;
+    d["silhouette_min"]  = col(smin);
+    d["silhouette_mean"] = col(smean);
+    d["rel_error"]       = col(rel);
+    d["loss"]            = col(loss);
+    d["suggested_k"]     = py::int_((long long)sk);
+    return d;
+  }
   bool Interrupted() const { return interrupt.interrupted; }
   /* raises the KeyboardInterrupt kept by the monitor (every rank raises one) */
   void RaiseInterrupt()
@@ -649,6 +698,9 @@ PYBIND11_MODULE(_core, m)
     .def("setTruth", &PyNMF::SetTruth, py::arg("true_D"), py::arg("true_H"), py::arg("r0") = 0)
     .def("setUp", &PyNMF::SetUp)
     .def("solve", &PyNMF::Solve)
+    .def("selectK", &PyNMF::SelectK, py::arg("kmin"), py::arg("kmax"), py::arg("resamples") = 10, py::arg("threshold") = 0.8, py::arg("resampling") = "poisson", py::arg("noise") = 0.03, py::arg("min_improvement") = 0.0,
+         "choose n_components by stability (NMFSelectK); then n_components is the suggestion")
+    .def("getSelectKTable", &PyNMF::GetSelectKTable, "the table of selectK: k, silhouette_min, silhouette_mean, rel_error, loss, suggested_k")
     .def("interrupted", &PyNMF::Interrupted)
     .def("raiseInterrupt", &PyNMF::RaiseInterrupt)
     .def("reset", &PyNMF::Reset)

@@ -67,6 +67,7 @@ struct NMFSelectKFits {
   PetscInt            done = 0; /* fits done for this k: 0 none, 1 the fit of X, 1 + r with r resamples */
   double              loss = 0, rel_error = 0;
   std::vector<double> spectra; /* done k n values: the unit spectra of each fit done (fit of X first), component-major */
+  std::vector<double> n_iter;  /* the iterations of each fit done */
 };
 struct NMFSelectKState {
   PetscInt                    kmin = 0, kmax = 0;    /* the range; 0, 0: no selection */

@@ -407,6 +407,7 @@ try {
     fk.rel_error = rel;
   }
   fk.spectra.insert(fk.spectra.end(), spectra.begin(), spectra.end());
+  fk.n_iter.push_back((double)s->n_iter);
   fk.done = r + 1;
   if (nmf->verbose > 0) {
     if (r == 0)

@@ -244,6 +244,29 @@ class SmoothNMF(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  #
 
     # ------------------------------------------------------------ fit
 
+    def select_k(self, X, k_range, resamples=10, threshold=0.8, resampling="poisson", noise=0.03, min_improvement=0.0):
+        """Chooses n_components by stability (NMFk, doc/select_k.md), then fits the suggested k.
+
+        For each k of k_range = (kmin, kmax), the fit of X and `resamples` fits of resampled copies
+        of X (resampling "poisson": the counts drawn again; "uniform": X (1 + noise u)), with this
+        estimator's parameters; the spectra matched into k groups.  The suggestion is the largest k
+        whose minimum silhouette reaches `threshold` and whose relative error still falls (by more
+        than the fraction min_improvement).  Sets select_k_ (a dict of arrays: k, silhouette_min,
+        silhouette_mean, rel_error, loss, and suggested_k) and the fitted attributes of the
+        suggested k (n_components_; the parameter n_components is left as it is); returns self."""
+        try:
+            kmin, kmax = k_range
+        except (TypeError, ValueError):
+            raise ValueError(f"k_range must be a pair (kmin, kmax), not {k_range!r}") from None
+        if not (_is_int(kmin) and _is_int(kmax) and _is_int(resamples)):
+            raise TypeError("k_range and resamples must be integers")
+        self._select = (int(kmin), int(kmax), int(resamples), float(threshold), str(resampling), float(noise), float(min_improvement))
+        try:
+            self.fit_transform(X)
+        finally:
+            del self._select
+        return self
+
     def fit_transform(self, X, y=None, W=None, H=None):
         """Learns W and H of X (n, p), or (p, n) with hspy_comp; returns GW (n, k), or the loadings
         H^T (p, k) with hspy_comp.  W (m, k) and H (k, p) are optional starting values."""
@@ -283,6 +306,12 @@ class SmoothNMF(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  #
             else:  # as espm
                 warnings.warn("The chosen number of components does not match the number of components of the "
                               "provided truth. The ground truth will be ignored.")
+        select = getattr(self, "_select", None)
+        if select is not None:
+            s.selectK(*select)
+            if s.interrupted():
+                s.raiseInterrupt()
+            self.select_k_ = s.getSelectKTable()
         s.solve()
         self._keep_results(s, X, r0, p_mine, n, G)
         if s.interrupted():
