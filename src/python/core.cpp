@@ -433,6 +433,14 @@ public:
     d["rel_error"]       = col(rel);
     d["loss"]            = col(loss);
     d["suggested_k"]     = py::int_((long long)sk);
+    const auto &fits     = Get()->select.fits; /* the iterations of each fit, (k, 1 + R), when the selection ran here */
+    if ((PetscInt)fits.size() == nk) {
+      const PetscInt         R = Get()->select.R;
+      py::array_t<long long> it({(ssize_t)nk, (ssize_t)(R + 1)});
+      for (PetscInt j = 0; j < nk; j++)
+        for (PetscInt r = 0; r <= R; r++) it.mutable_data()[j * (R + 1) + r] = r < (PetscInt)fits[j].n_iter.size() ? (long long)fits[j].n_iter[r] : -1;
+      d["n_iter"] = it;
+    }
     return d;
   }
   bool Interrupted() const { return interrupt.interrupted; }

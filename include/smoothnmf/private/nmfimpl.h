@@ -438,11 +438,12 @@ static inline uint64_t NMFHashValue_Private(uint64_t index, double v)
   return NMFHashMix_Private(bits ^ NMFHashMix_Private(index));
 }
 
-/* resample.cpp: a resampled copy of X (as given, X = xscale * stored) as float32 (PetscMalloc'ed,
-   p_local n values): Poisson(X) or X (1 + noise u), each value drawn from (seed, stream, its global
+/* resample.cpp: a resampled copy of X (as given, X = xscale * stored), PetscMalloc'ed, p_local n
+   values of type *ctype (Poisson draws of uint8/uint16 counts in the narrowest of uint8, uint16 that
+   holds them, else float32): Poisson(X) or X (1 + noise u), each value drawn from (seed, stream, its global
    index pixel n + channel), the same at any rank count.  Non-finite or negative values are copied
    (the preparation of the copy refuses them).  Collective only through errors. */
-PetscErrorCode NMFResampleData_Private(NMF nmf, NMFResampleType type, PetscReal noise, PetscInt64 seed, PetscInt64 stream, float **copy);
+PetscErrorCode NMFResampleData_Private(NMF nmf, NMFResampleType type, PetscReal noise, PetscInt64 seed, PetscInt64 stream, NMFDataType *ctype, void **copy);
 double         NMFKeyedPoisson_Private(double lambda, PetscInt64 seed, PetscInt64 stream, PetscInt64 index);
 
 /* cluster.cpp: the matched clustering of NMFk.  spectra: R runs of k unit vectors of length n

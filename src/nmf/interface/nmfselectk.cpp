@@ -384,9 +384,10 @@ try {
     } else
       PetscCall(CreateFit(nmf, k, nmf->xtype, nmf->Xc, PETSC_FALSE, &s)); /* the preparation leaves X as it is (zero pixels and channels to log_shift at most) */
   } else {
-    float *copy;
-    PetscCall(NMFResampleData_Private(nmf, nmf->select.resampling, nmf->select.noise, nmf->random_state, ResampleStream(k, r), &copy));
-    PetscCall(CreateFit(nmf, k, NMF_DATA_FLOAT32, copy, PETSC_TRUE, &s));
+    void       *copy;
+    NMFDataType ctype;
+    PetscCall(NMFResampleData_Private(nmf, nmf->select.resampling, nmf->select.noise, nmf->random_state, ResampleStream(k, r), &ctype, &copy));
+    PetscCall(CreateFit(nmf, k, ctype, copy, PETSC_TRUE, &s));
     if (nmf->select.random_starts) { /* NMFk: each copy from its own random start, keyed by (random_state, k, r) */
       s->init         = NMF_INIT_RANDOM;
       s->random_state = (PetscInt64)(NMFHashMix_Private((uint64_t)nmf->random_state ^ NMFHashMix_Private((uint64_t)ResampleStream(k, r))) & 0x7fffffff);
