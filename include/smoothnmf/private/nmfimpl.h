@@ -285,6 +285,8 @@ static inline bool NMFPixelHeld_Private(NMF nmf, PetscInt q) { return nmf->lambd
 
 /* the number of values of X this rank holds (a 64-bit size) */
 static inline size_t NMFLocalSizeX_Private(NMF nmf) { return (size_t)nmf->p_local * (size_t)nmf->n; }
+/* nmf->random_state drawn (espm's None), the same on every rank (nmfsetup.cpp) */
+PetscErrorCode NMFDrawRandomState_Private(NMF nmf);
 /* X as an array of the given type on da, owned by the object (freed with it) or shared */
 PetscErrorCode NMFSetDataShared_Private(NMF nmf, DM da, NMFDataType type, void *array, PetscBool owned);
 /* nmfselectk.cpp: the -nmf_select_k options (inside NMFSetFromOptions); checkpoint_read.cpp: the

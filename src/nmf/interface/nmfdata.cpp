@@ -114,11 +114,7 @@ NMF_CATCH_EXCEPTIONS
 PetscErrorCode NMFSetDataCompact(NMF nmf, DM da, NMFDataType type, void *array)
 try {
   PetscFunctionBegin;
-  PetscCall(SetDataLayout(nmf, da));
-  nmf->xtype    = type;
-  nmf->xscale   = 1.0;
-  nmf->Xc       = array;
-  nmf->Xc_owned = PETSC_TRUE;
+  PetscCall(NMFSetDataShared_Private(nmf, da, type, array, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 NMF_CATCH_EXCEPTIONS

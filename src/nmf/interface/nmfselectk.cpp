@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <string>
 
 const char *const NMFResampleTypes[] = {"poisson", "uniform", "NMFResampleType", "NMF_RESAMPLE_", nullptr};
@@ -515,9 +514,7 @@ try {
   }
   if (!nmf->restart_file.empty()) PetscCall(NMFSelectKRestore_Private(nmf)); /* the fits done before a stop, or the table */
   if (!nmf->random_state_set) {                                              /* espm's None: drawn once, for every fit and the fit that follows */
-    PetscInt64 seed = (PetscInt64)time(NULL) ^ ((PetscInt64)clock() << 20);
-    PetscCallMPI(MPI_Bcast(&seed, 1, MPIU_INT64, 0, nmf->comm));
-    nmf->random_state     = seed & 0x7fffffff;
+    PetscCall(NMFDrawRandomState_Private(nmf));
     nmf->random_state_set = PETSC_TRUE;
   }
   if (!S.complete) {

@@ -4,6 +4,17 @@
 #include <algorithm>
 #include <ctime>
 
+/* espm's random_state None: a fresh seed, drawn once on rank 0 and shared */
+PetscErrorCode NMFDrawRandomState_Private(NMF nmf)
+{
+  PetscInt64 seed = (PetscInt64)time(NULL) ^ ((PetscInt64)clock() << 20);
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Bcast(&seed, 1, MPIU_INT64, 0, nmf->comm));
+  nmf->random_state = seed & 0x7fffffff;
+  PetscFunctionReturn(0);
+}
+
 /*@
    NMFSetUp - Checks the parameters against the data, prepares X and computes the start values
    (or restores a checkpoint).  NMFSolve() calls it when needed.
@@ -47,12 +58,8 @@ try {
   PetscCall(DMCreateLocalVector(nmf->daH, &nmf->H_local));
   nmf->num.assign(nmf->p_local * k, 0.0);
   nmf->den.assign(nmf->p_local * k, 0.0);
-  if (!nmf->random_state_set) { /* espm's None: a fresh seed, drawn once and shared */
-    PetscInt64 seed = (PetscInt64)time(NULL) ^ ((PetscInt64)clock() << 20);
-    PetscCallMPI(MPI_Bcast(&seed, 1, MPIU_INT64, 0, nmf->comm));
-    nmf->random_state = seed & 0x7fffffff;
-  }
-  if (!nmf->data_prepared) PetscCall(NMFPrepareData_Private(nmf)); /* and the fingerprint of X as given, when wanted */
+  if (!nmf->random_state_set) PetscCall(NMFDrawRandomState_Private(nmf)); /* espm's None */
+  if (!nmf->data_prepared) PetscCall(NMFPrepareData_Private(nmf));        /* and the fingerprint of X as given, when wanted */
   nmf->data_prepared      = PETSC_TRUE;
   nmf->prepared_normalize = nmf->normalize;
   if (nmf->restart_file.empty()) {

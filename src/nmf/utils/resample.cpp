@@ -7,18 +7,10 @@
 #include <smoothnmf/private/nmfimpl.h>
 #include <cmath>
 
-static inline uint64_t Mix(uint64_t z)
-{
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /* the j-th uniform in (0, 1) of the value at index of (seed, stream) */
-static inline double KeyedUniform(uint64_t key, uint64_t j) { return ((Mix(key ^ Mix(j)) >> 11) + 0.5) * 0x1.0p-53; }
+static inline double KeyedUniform(uint64_t key, uint64_t j) { return ((NMFHashMix_Private(key ^ NMFHashMix_Private(j)) >> 11) + 0.5) * 0x1.0p-53; }
 
-static inline uint64_t ValueKey(PetscInt64 seed, PetscInt64 stream, PetscInt64 index) { return Mix(Mix(Mix((uint64_t)seed) ^ (uint64_t)stream) ^ (uint64_t)index); }
+static inline uint64_t ValueKey(PetscInt64 seed, PetscInt64 stream, PetscInt64 index) { return NMFHashMix_Private(NMFHashMix_Private(NMFHashMix_Private((uint64_t)seed) ^ (uint64_t)stream) ^ (uint64_t)index); }
 
 /* A Poisson(lambda) draw: inversion of the distribution function for lambda < 10 (one uniform),
    else Hormann's transformed rejection with squeeze (PTRS, 1993), a few uniforms on average. */
